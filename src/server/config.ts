@@ -1,0 +1,75 @@
+import path from 'node:path';
+
+/** Everything the server reads from the environment, parsed once at start. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Public origin the server is reached at (used in links and printed at start). */
+  publicUrl: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite store is used. */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files. */
+  dataDir: string;
+  auth: AuthConfig;
+  /** Mount the Graph sandbox and its identity provider (the demo tenant). */
+  sandbox: boolean;
+  logLevel: string;
+}
+
+export interface AuthConfig {
+  /** Issuer template; `{tenantid}` is replaced by the token's `tid`. */
+  issuer: string;
+  /** JWKS URL the token signatures are checked against. */
+  jwksUrl: string;
+  /** Audience the CRM API accepts (the app id URI or client id). */
+  audience: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = parsePort(env.PORT ?? '3000');
+  const host = env.HOST ?? '0.0.0.0';
+  const publicUrl = stripSlash(env.TANDEM_PUBLIC_URL ?? `http://localhost:${port}`);
+  const tenantConfigured = Boolean(env.TANDEM_AUTH_ISSUER || env.TANDEM_AUTH_JWKS_URL);
+  const sandbox = env.TANDEM_SANDBOX ? env.TANDEM_SANDBOX !== 'false' : !tenantConfigured;
+  if (sandbox && tenantConfigured) {
+    throw new Error('TANDEM_SANDBOX cannot be enabled together with a real tenant (TANDEM_AUTH_ISSUER).');
+  }
+  const auth: AuthConfig = sandbox
+    ? {
+        issuer: `${publicUrl}/sandbox/{tenantid}/v2.0`,
+        jwksUrl: `${publicUrl}/sandbox/discovery/v2.0/keys`,
+        audience: env.TANDEM_AUTH_AUDIENCE ?? 'api://tandem',
+      }
+    : {
+        issuer: env.TANDEM_AUTH_ISSUER ?? 'https://login.microsoftonline.com/{tenantid}/v2.0',
+        jwksUrl: env.TANDEM_AUTH_JWKS_URL ?? 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+        audience: required(env, 'TANDEM_AUTH_AUDIENCE'),
+      };
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.TANDEM_DATA_DIR ?? '.tandem'),
+    auth,
+    sandbox,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set when Tandem is configured for a Microsoft 365 tenant.`);
+  return value;
+}
+
+function stripSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}
