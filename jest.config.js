@@ -18,6 +18,10 @@ module.exports = {
     ],
   },
   // ESM-only packages that must be transformed to run under Jest's CommonJS runtime.
-  transformIgnorePatterns: ['/node_modules/(?!(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox)/)',
+  ],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
 };
