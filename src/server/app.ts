@@ -4,8 +4,22 @@ import { createTokenVerifier } from './auth/token-verifier';
 import type { Store } from './db/store';
 import { registerAuth } from './plugins/auth';
 import { registerErrorHandler, registerValidation } from './plugins/http-errors';
+import { registerAccountRoutes } from './routes/account';
 import { registerRecordRoutes } from './routes/records';
 import { RecordService } from './services/record-service';
+
+export interface RouteSummary {
+  method: string;
+  url: string;
+  access: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access, so tests can prove none is left unauthenticated. */
+    routeSummary(): RouteSummary[];
+  }
+}
 
 export interface AppOptions {
   store: Store;
@@ -17,10 +31,16 @@ export interface AppOptions {
 
 /** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const routes: RouteSummary[] = [];
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
   });
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, access: route.config?.access ?? 'member' });
+  });
+  app.decorate('routeSummary', () => routes.filter((r) => r.method !== 'HEAD'));
   registerValidation(app);
   registerErrorHandler(app);
 
@@ -30,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       status: 'ok',
       store: options.store.kind,
     }));
+    registerAccountRoutes(api, options.store.db);
     registerRecordRoutes(api, new RecordService(options.store.db));
   });
   return app;

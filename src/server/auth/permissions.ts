@@ -1,5 +1,10 @@
 /** What a profile can grant. Super admins hold every permission. */
-export const PERMISSIONS = ['manage_users', 'view_all_records', 'modify_all_records'] as const;
+export const PERMISSIONS = [
+  'manage_users',
+  'manage_fields',
+  'view_all_records',
+  'modify_all_records',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** The authenticated member of an organisation on whose behalf a request runs. */

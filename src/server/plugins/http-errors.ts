@@ -65,11 +65,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(status).send({ error: { code: clientCode(error), message: clientMessage(error) } });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send({
-        error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` },
-      });
+    reply.status(404).send({
+      error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` },
+    });
   });
 }
 
