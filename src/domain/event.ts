@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { isValidDate } from './calendar-dates';
 import { DateOnly, Instant, Nullable, RecordMeta, ShortText } from './record';
+import { isValidIanaZone } from './time-zones';
 
 export const ATTENDEE_RESPONSES = ['none', 'accepted', 'declined', 'tentative'] as const;
 
@@ -74,25 +76,18 @@ export type EventFields = Static<typeof EventFields>;
 
 export type CrmEvent = RecordMeta & EventFields;
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Checks what a schema cannot: the time shape of an event once a change is applied.
  * Returns a message naming the field, or undefined when the event is consistent.
  */
 export function eventTimeProblem(e: EventFields): string | undefined {
   if (!e.timeZone) return 'timeZone is required';
-  if (!isValidTimeZone(e.timeZone)) return `timeZone "${e.timeZone}" is not a known IANA time zone`;
+  if (!isValidIanaZone(e.timeZone)) return `timeZone "${e.timeZone}" is not a known IANA time zone`;
   if (e.isAllDay) {
     if (!e.startDate) return 'startDate is required for an all-day event';
     if (!e.endDate) return 'endDate is required for an all-day event';
+    if (!isValidDate(e.startDate)) return `startDate ${e.startDate} is not a calendar date`;
+    if (!isValidDate(e.endDate)) return `endDate ${e.endDate} is not a calendar date`;
     if (e.endDate <= e.startDate) return 'endDate must be after startDate (the end date is exclusive)';
     return undefined;
   }

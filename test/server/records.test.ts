@@ -284,6 +284,11 @@ describe('events', () => {
     ['no zone', { ...meeting, timeZone: undefined }, /timeZone is required/],
     ['all-day without dates', { title: 'x', isAllDay: true, timeZone: 'UTC' }, /startDate is required/],
     ['bad attendee', { ...meeting, attendees: [{ email: 'x' }] }, /attendees\.0\.email/],
+    [
+      'impossible date',
+      { title: 'x', isAllDay: true, startDate: '2026-02-30', endDate: '2026-03-02', timeZone: 'UTC' },
+      /startDate 2026-02-30 is not a calendar date/,
+    ],
   ])('%s → 400', async (_name, body, message) => {
     const res = await member().post('/api/events', body);
     expect(res.statusCode).toBe(400);

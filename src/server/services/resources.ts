@@ -5,6 +5,7 @@ import {
 } from '../../domain/contact';
 import { eventTimeProblem, EventFields, type EventFields as EventFieldsT } from '../../domain/event';
 import type { Resource } from '../../domain/record';
+import { localToInstant } from '../../domain/time-zones';
 import type { TSchema } from 'typebox';
 
 /** What differs between the record kinds the CRM stores; everything else is shared. */
@@ -47,11 +48,12 @@ const DAY_MS = 86_400_000;
 
 /**
  * `start_at`/`end_at` order events for the initial sync (soonest future first, then most recently
- * ended). All-day dates are taken at UTC midnight: close enough for ordering, never used as times.
+ * ended). All-day dates count from midnight in the event's own zone.
  */
 function eventColumns(e: EventFieldsT): { start_at: string; end_at: string | null } {
-  const start = e.isAllDay ? `${e.startDate}T00:00:00.000Z` : String(e.start);
-  const end = e.isAllDay ? `${e.endDate}T00:00:00.000Z` : String(e.end);
+  const zone = e.timeZone ?? 'UTC';
+  const start = e.isAllDay ? localToInstant(`${e.startDate}T00:00:00`, zone).toISOString() : String(e.start);
+  const end = e.isAllDay ? localToInstant(`${e.endDate}T00:00:00`, zone).toISOString() : String(e.end);
   if (!e.recurrence) return { start_at: start, end_at: end };
   const range = e.recurrence.range;
   if (range.type === 'endDate' && typeof range.endDate === 'string') {
