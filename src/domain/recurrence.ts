@@ -23,6 +23,7 @@ import {
   daysInMonth,
   formatDate,
   isValidDate,
+  weekdayOfDayNumber,
 } from './calendar-dates';
 import {
   CUSTOM_TIME_ZONE,
@@ -353,7 +354,6 @@ export function sameRecurrence(a: PatternedRecurrence, b: PatternedRecurrence): 
 // Occurrence dates
 
 const weekdayNumber = (day: DayOfWeek): number => DAYS_OF_WEEK.indexOf(day);
-const weekdayOf = (n: number): number => (((n + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
 
 /** Gives up on a pattern that produces nothing for this many periods in a row (30 February). */
 const MAX_EMPTY_PERIODS = 1000;
@@ -378,11 +378,11 @@ function nthWeekdayInMonth(
   const first = dayNumberOf({ year, month, day: 1 });
   const last = first + daysInMonth(year, month) - 1;
   if (index === 'last') {
-    for (let n = last; n >= first; n--) if (days.has(weekdayOf(n))) return n;
+    for (let n = last; n >= first; n--) if (days.has(weekdayOfDayNumber(n))) return n;
     return undefined;
   }
   let wanted = WEEK_INDEXES.indexOf(index) + 1;
-  for (let n = first; n <= last; n++) if (days.has(weekdayOf(n)) && --wanted === 0) return n;
+  for (let n = first; n <= last; n++) if (days.has(weekdayOfDayNumber(n)) && --wanted === 0) return n;
   return undefined;
 }
 
@@ -419,7 +419,7 @@ function planPeriods(pattern: RecurrencePattern, startDay: number, overflow: Mon
       };
     case 'weekly': {
       const firstDay = weekdayNumber(pattern.firstDayOfWeek ?? 'sunday');
-      const weekStart = startDay - ((weekdayOf(startDay) - firstDay + 7) % 7);
+      const weekStart = startDay - ((weekdayOfDayNumber(startDay) - firstDay + 7) % 7);
       const offsets = [...days].map((d) => (d - firstDay + 7) % 7).sort((a, b) => a - b);
       return {
         datesIn: (p) => offsets.map((o) => weekStart + p * 7 * interval + o),
