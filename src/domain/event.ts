@@ -1,7 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { isValidDate } from './calendar-dates';
+import { validateRecurrence, type PatternedRecurrence } from './recurrence';
+import { PatternedRecurrenceSchema } from './recurrence-schemas';
 import { DateOnly, Instant, Nullable, RecordMeta, ShortText } from './record';
-import { isValidIanaZone } from './time-zones';
+import { instantToLocal, isValidIanaZone } from './time-zones';
 
 export const ATTENDEE_RESPONSES = ['none', 'accepted', 'declined', 'tentative'] as const;
 
@@ -24,16 +26,10 @@ export type Attendee = Static<typeof Attendee>;
 
 /**
  * A recurring series: the pattern/range shape of Microsoft Graph's patternedRecurrence, which the CRM
- * uses as its own so a series maps without loss. Detailed validation lives with the recurrence rules.
+ * uses as its own so a series maps without loss.
  */
-export const Recurrence = Type.Object(
-  {
-    pattern: Type.Record(Type.String(), Type.Unknown()),
-    range: Type.Record(Type.String(), Type.Unknown()),
-  },
-  { additionalProperties: false },
-);
-export type Recurrence = Static<typeof Recurrence>;
+export const Recurrence = PatternedRecurrenceSchema;
+export type Recurrence = PatternedRecurrence;
 
 /** One occurrence of a series that differs from the pattern: moved, retitled or cancelled. */
 export const OccurrenceException = Type.Object(
@@ -89,10 +85,16 @@ export function eventTimeProblem(e: EventFields): string | undefined {
     if (!isValidDate(e.startDate)) return `startDate ${e.startDate} is not a calendar date`;
     if (!isValidDate(e.endDate)) return `endDate ${e.endDate} is not a calendar date`;
     if (e.endDate <= e.startDate) return 'endDate must be after startDate (the end date is exclusive)';
-    return undefined;
+    return recurrenceProblem(e, e.startDate);
   }
   if (!e.start) return 'start is required';
   if (!e.end) return 'end is required';
   if (Date.parse(e.end) < Date.parse(e.start)) return 'end must not be before start';
-  return undefined;
+  return recurrenceProblem(e, instantToLocal(e.start, e.timeZone).slice(0, 10));
+}
+
+/** A series must start on the event's own (local) start date, as Graph requires. */
+function recurrenceProblem(e: EventFields, startLocalDate: string): string | undefined {
+  if (!e.recurrence) return undefined;
+  return validateRecurrence(e.recurrence, startLocalDate)[0];
 }

@@ -20,28 +20,34 @@ import {
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
 const DayOfWeekSchema = Type.Enum(DAYS_OF_WEEK);
 
-export const RecurrencePatternSchema = Type.Object({
-  type: Type.Enum(PATTERN_TYPES),
-  interval: Type.Integer({ minimum: 1 }),
-  daysOfWeek: Type.Optional(Type.Array(DayOfWeekSchema)),
-  dayOfMonth: Type.Optional(Type.Integer({ minimum: 0, maximum: 31 })),
-  month: Type.Optional(Type.Integer({ minimum: 0, maximum: 12 })),
-  index: Type.Optional(Type.Enum(WEEK_INDEXES)),
-  firstDayOfWeek: Type.Optional(DayOfWeekSchema),
-});
+export const RecurrencePatternSchema = Type.Object(
+  {
+    type: Type.Enum(PATTERN_TYPES),
+    interval: Type.Integer({ minimum: 1 }),
+    daysOfWeek: Type.Optional(Type.Array(DayOfWeekSchema)),
+    dayOfMonth: Type.Optional(Type.Integer({ minimum: 0, maximum: 31 })),
+    month: Type.Optional(Type.Integer({ minimum: 0, maximum: 12 })),
+    index: Type.Optional(Type.Enum(WEEK_INDEXES)),
+    firstDayOfWeek: Type.Optional(DayOfWeekSchema),
+  },
+  { additionalProperties: false },
+);
 
-export const RecurrenceRangeSchema = Type.Object({
-  type: Type.Enum(RANGE_TYPES),
-  startDate: Type.String({ pattern: DATE }),
-  endDate: Type.Optional(Type.String({ pattern: DATE })),
-  numberOfOccurrences: Type.Optional(Type.Integer({ minimum: 0 })),
-  recurrenceTimeZone: Type.Optional(Type.String()),
-});
+export const RecurrenceRangeSchema = Type.Object(
+  {
+    type: Type.Enum(RANGE_TYPES),
+    startDate: Type.String({ pattern: DATE }),
+    endDate: Type.Optional(Type.String({ pattern: DATE })),
+    numberOfOccurrences: Type.Optional(Type.Integer({ minimum: 0 })),
+    recurrenceTimeZone: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
 
-export const PatternedRecurrenceSchema = Type.Object({
-  pattern: RecurrencePatternSchema,
-  range: RecurrenceRangeSchema,
-});
+export const PatternedRecurrenceSchema = Type.Object(
+  { pattern: RecurrencePatternSchema, range: RecurrenceRangeSchema },
+  { additionalProperties: false },
+);
 
 // The schemas and the interfaces must describe the same values; these fail to compile if they drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

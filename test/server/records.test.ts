@@ -285,6 +285,39 @@ describe('events', () => {
     ['all-day without dates', { title: 'x', isAllDay: true, timeZone: 'UTC' }, /startDate is required/],
     ['bad attendee', { ...meeting, attendees: [{ email: 'x' }] }, /attendees\.0\.email/],
     [
+      'series starting on another date than the event',
+      {
+        ...meeting,
+        recurrence: {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'noEnd', startDate: '2026-04-01' },
+        },
+      },
+      /startDate/,
+    ],
+    [
+      'weekly series without days',
+      {
+        ...meeting,
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1 },
+          range: { type: 'noEnd', startDate: '2026-03-29' },
+        },
+      },
+      /daysOfWeek/,
+    ],
+    [
+      'unknown recurrence field',
+      {
+        ...meeting,
+        recurrence: {
+          pattern: { type: 'daily', interval: 1, everyOther: true },
+          range: { type: 'noEnd', startDate: '2026-03-29' },
+        },
+      },
+      /recurrence\.pattern\.everyOther is not a known field/,
+    ],
+    [
       'impossible date',
       { title: 'x', isAllDay: true, startDate: '2026-02-30', endDate: '2026-03-02', timeZone: 'UTC' },
       /startDate 2026-02-30 is not a calendar date/,

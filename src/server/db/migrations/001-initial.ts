@@ -85,8 +85,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         .addColumn('end_at', 'timestamptz');
     }
     await builder.execute();
-    // The change feed reads "seq > cursor" per organisation: cost follows the number of changes.
+    // The change feed reads "seq > cursor" per organisation (or per owner, for "my records"):
+    // with these indexes its cost follows the number of changes, not the size of the table.
     await db.schema.createIndex(`${table}_feed`).on(table).columns(['org_id', 'seq']).execute();
+    await db.schema
+      .createIndex(`${table}_owner_feed`)
+      .on(table)
+      .columns(['org_id', 'owner_id', 'seq'])
+      .execute();
     await db.schema.createIndex(`${table}_owner`).on(table).columns(['org_id', 'owner_id', 'id']).execute();
   }
   await db.schema
