@@ -50,7 +50,7 @@ export class GraphClient {
     });
     return {
       status: res.statusCode,
-      headers: res.headers,
+      headers: res.headers as GraphAnswer['headers'],
       body: res.body ? JSON.parse(res.body) : undefined,
     };
   }
