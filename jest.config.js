@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
   transform: {
-    '^.+\\.(t|j)sx?$': [
+    '^.+\\.(m?[tj]s|[tj]sx)$': [
       '@swc/jest',
       {
         jsc: {
@@ -17,6 +18,10 @@ module.exports = {
     ],
   },
   // ESM-only packages that must be transformed to run under Jest's CommonJS runtime.
-  transformIgnorePatterns: ['/node_modules/(?!(kysely|jose|cookie|uuid)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox)/)',
+  ],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
 };

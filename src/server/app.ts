@@ -1,12 +1,57 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { JWTVerifyGetKey } from 'jose';
+import { createTokenVerifier } from './auth/token-verifier';
+import type { Store } from './db/store';
+import { registerAuth } from './plugins/auth';
+import { registerErrorHandler, registerValidation } from './plugins/http-errors';
+import { registerAccountRoutes } from './routes/account';
+import { registerRecordRoutes } from './routes/records';
+import { RecordService } from './services/record-service';
 
-export interface AppOptions {
-  storeKind: 'pglite' | 'postgres';
-  logger?: boolean | object;
+export interface RouteSummary {
+  method: string;
+  url: string;
+  access: string;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access, so tests can prove none is left unauthenticated. */
+    routeSummary(): RouteSummary[];
+  }
+}
+
+export interface AppOptions {
+  store: Store;
+  auth: { issuer: string; audience: string; keys: JWTVerifyGetKey };
+  logger?: FastifyServerOptions['logger'];
+  /** Largest accepted request body, in bytes. */
+  bodyLimit?: number;
+}
+
+/** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
-  app.get('/api/health', async () => ({ status: 'ok', store: options.storeKind }));
+  const routes: RouteSummary[] = [];
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
+  });
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, access: route.config?.access ?? 'member' });
+  });
+  app.decorate('routeSummary', () => routes.filter((r) => r.method !== 'HEAD'));
+  registerValidation(app);
+  registerErrorHandler(app);
+
+  await app.register(async (api) => {
+    registerAuth(api, options.store.db, createTokenVerifier(options.auth));
+    api.get('/api/health', { config: { access: 'public' } }, async () => ({
+      status: 'ok',
+      store: options.store.kind,
+    }));
+    registerAccountRoutes(api, options.store.db);
+    registerRecordRoutes(api, new RecordService(options.store.db));
+  });
   return app;
 }

@@ -1,0 +1,137 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** jsonb columns are written as JSON text (node-postgres would turn arrays into PostgreSQL arrays). */
+type Json<T> = ColumnType<T, string, string>;
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** int8 columns: PostgreSQL drivers answer with strings, written as numbers or strings. */
+type Int8 = ColumnType<string | number, number | string | bigint, number | string | bigint>;
+
+export interface OrgsTable {
+  id: string;
+  tenant_id: string | null;
+  name: string;
+  edition: 'free' | 'paid';
+  change_seq: ColumnType<string | number, number | undefined, number | string | bigint>;
+  created_at: Timestamp;
+}
+
+export interface ProfilesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  permissions: Json<string[]>;
+  is_default: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  email: string;
+  display_name: string;
+  ms_tenant_id: string | null;
+  ms_object_id: string | null;
+  profile_id: string;
+  is_super_admin: Generated<boolean>;
+  status: Generated<'active' | 'deactivated'>;
+  language: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface CustomFieldsTable {
+  id: string;
+  org_id: string;
+  resource: 'contacts' | 'events';
+  key: string;
+  label: string;
+  type: 'string' | 'number' | 'boolean' | 'date';
+  created_at: Timestamp;
+}
+
+interface RecordColumns {
+  id: string;
+  org_id: string;
+  owner_id: string;
+  origin: string;
+  version: Generated<number>;
+  seq: Int8;
+  data: Json<Record<string, unknown>>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  mass_updated_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+  deleted_by_sync: Generated<boolean>;
+}
+
+export type ContactsTable = RecordColumns;
+
+export interface EventsTable extends RecordColumns {
+  /** First instant of the event (or series), for "soonest first" ordering. */
+  start_at: Timestamp;
+  /** Last instant of the event (or of the series' last occurrence; null when it never ends). */
+  end_at: NullableTimestamp;
+}
+
+export interface FieldMappingsTable {
+  org_id: string;
+  user_id: string;
+  resource: 'contacts' | 'events';
+  mapping: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface SyncStateTable {
+  org_id: string;
+  user_id: string;
+  resource: 'contacts' | 'events';
+  enabled: Generated<boolean>;
+  container_id: string | null;
+  delta_link: string | null;
+  crm_cursor: string | null;
+  lease_owner: string | null;
+  lease_expires_at: NullableTimestamp;
+  status: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface SyncLinksTable {
+  org_id: string;
+  user_id: string;
+  resource: 'contacts' | 'events';
+  crm_id: string;
+  graph_id: string;
+  change_key: string | null;
+  snapshot: Json<Record<string, unknown>>;
+  snapshot_hash: string;
+  updated_at: Timestamp;
+}
+
+export interface ConflictsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  resource: 'contacts' | 'events';
+  crm_id: string;
+  field: string;
+  crm_value: Json<unknown>;
+  graph_value: Json<unknown>;
+  winner: 'crm' | 'graph';
+  created_at: Timestamp;
+  resolved_at: NullableTimestamp;
+}
+
+export interface Database {
+  orgs: OrgsTable;
+  profiles: ProfilesTable;
+  users: UsersTable;
+  custom_fields: CustomFieldsTable;
+  contacts: ContactsTable;
+  events: EventsTable;
+  field_mappings: FieldMappingsTable;
+  sync_state: SyncStateTable;
+  sync_links: SyncLinksTable;
+  conflicts: ConflictsTable;
+}

@@ -1,0 +1,19 @@
+/** An error that becomes an HTTP answer `{ "error": { code, message } }` with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, 'invalid_request', message);
+export const unauthorized = (message = 'A valid bearer token is required.') =>
+  new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found.`);
+export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+export const preconditionFailed = (message: string) => new HttpError(412, 'precondition_failed', message);
