@@ -1,0 +1,412 @@
+import { randomUUID } from 'node:crypto';
+import { DEMO_TENANTS, GLOBAL_ADMINISTRATOR_ROLE, MEMBER_USER_ROLE } from './demo-tenants';
+import { dispatchGraphRequest } from './graph-dispatcher';
+import type { GraphRequest, GraphResponse } from './graph-request';
+import { intlZoneRules, type ZoneRules } from './graph-time';
+import { MailboxGuard, type MailboxStats, type SandboxFaults, type SandboxLimits } from './mailbox-guard';
+import { pendingRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
+import { newItemId, SeededRandom } from './sandbox-ids';
+import type { MailboxRecord, MessageRecord, SandboxState, TenantRecord, UserRecord } from './sandbox-state';
+import { TokenIssuer, type TokenClaims } from './token-issuer';
+
+export interface SandboxOptions {
+  /** `aud` of tokens asked for with audience "crm" (e.g. 'api://tandem'). */
+  crmAudience: string;
+  /** Default 'https://graph.microsoft.com'. */
+  graphAudience?: string;
+  /** Default true: tenants Contoso and Fabrikam. */
+  seedDemo?: boolean;
+  /** Clock in epoch ms, for tests. */
+  now?: () => number;
+  /**
+   * Origin used as the token issuer's host when a token is issued programmatically (over HTTP the
+   * request's own origin is used). Default 'http://localhost'.
+   */
+  publicUrl?: string;
+  /** Seed for the order `$batch` answers come back in. */
+  batchSeed?: number;
+}
+
+export type TokenAudience = 'graph' | 'crm';
+
+export interface IssueTokenExtra {
+  /** Space-separated scopes replacing the defaults. */
+  scp?: string;
+  expiresInSeconds?: number;
+  /** Origin to put in `iss` (the public URL the token's verifier uses). */
+  origin?: string;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+export interface NewTenant {
+  displayName: string;
+  domain: string;
+  id?: string;
+}
+
+export interface NewUser {
+  /** Tenant id, domain or display name. */
+  tenant: string;
+  /** Alias (`jane.doe`) or full user principal name. */
+  userPrincipalName: string;
+  displayName?: string;
+  givenName?: string;
+  surname?: string;
+  jobTitle?: string;
+  officeLocation?: string;
+  mobilePhone?: string;
+  globalAdmin?: boolean;
+  id?: string;
+}
+
+/** Behaviours Graph documents ambiguously; the sandbox can play either answer. */
+export interface SandboxBehaviour {
+  /** Status of a stale If-Match: 412 (documented) or 409 (reported by some). */
+  staleIfMatchStatus: 412 | 409;
+  /** Whether a 429 inside a `$batch` carries `Retry-After`. */
+  batchRetryAfter: boolean;
+}
+
+export const GRAPH_SCOPES = 'Calendars.ReadWrite Contacts.ReadWrite User.ReadBasic.All Mail.Send';
+export const CRM_SCOPES = 'access_as_user';
+/** Client id the sandbox puts in `azp`: the Tandem add-in's app registration in the demo tenant. */
+export const SANDBOX_CLIENT_ID = '7d3b9c4e-2f1a-4e8b-a6d5-0c9e8f7a6b51';
+
+/** An in-memory Microsoft Graph + identity provider with a programmatic admin API. */
+export class GraphSandbox {
+  readonly graphAudience: string;
+  readonly crmAudience: string;
+  readonly now: () => number;
+  readonly guard: MailboxGuard;
+  zones: ZoneRules = intlZoneRules;
+  recurrence: RecurrenceRules = pendingRecurrenceRules;
+  behaviour: SandboxBehaviour = { staleIfMatchStatus: 412, batchRetryAfter: true };
+  batchRandom: SeededRandom;
+  state: SandboxState;
+  issuer: TokenIssuer;
+  /** Paging cursors (`$skiptoken`) of delta rounds in progress; runtime only. */
+  readonly pages = new Map<string, unknown>();
+
+  constructor(private readonly options: SandboxOptions) {
+    this.graphAudience = options.graphAudience ?? 'https://graph.microsoft.com';
+    this.crmAudience = options.crmAudience;
+    this.now = options.now ?? Date.now;
+    this.guard = new MailboxGuard(this.now);
+    this.batchRandom = new SeededRandom(options.batchSeed ?? 20);
+    this.state = this.emptyState();
+    this.issuer = new TokenIssuer(this.state.signingKey);
+    if (options.seedDemo ?? true) this.seedDemo();
+  }
+
+  private emptyState(signingKey = TokenIssuer.generateKey()): SandboxState {
+    return { version: 1, signingKey, tenants: {}, users: {}, mailboxes: {}, externalMail: {} };
+  }
+
+  private seedDemo(): void {
+    for (const tenant of DEMO_TENANTS) {
+      this.addTenant({ id: tenant.id, displayName: tenant.displayName, domain: tenant.domain });
+      for (const user of tenant.users) {
+        this.addUser({
+          id: user.id,
+          tenant: tenant.id,
+          userPrincipalName: user.alias,
+          givenName: user.given,
+          surname: user.surname,
+          jobTitle: user.jobTitle,
+          officeLocation: user.officeLocation,
+          ...(user.mobilePhone ? { mobilePhone: user.mobilePhone } : {}),
+          globalAdmin: user.admin ?? false,
+        });
+      }
+    }
+  }
+
+  // ---- directory -------------------------------------------------------------------------------
+
+  tenants(): TenantRecord[] {
+    return Object.values(this.state.tenants).map((t) => ({ ...t }));
+  }
+
+  findTenant(key: string): TenantRecord | undefined {
+    const lower = key.toLowerCase();
+    return Object.values(this.state.tenants).find(
+      (t) => t.id === lower || t.domain.toLowerCase() === lower || t.displayName.toLowerCase() === lower,
+    );
+  }
+
+  addTenant(tenant: NewTenant): TenantRecord {
+    const domain = tenant.domain.toLowerCase();
+    if (Object.values(this.state.tenants).some((t) => t.domain === domain)) {
+      throw new Error(`A tenant with domain ${domain} already exists.`);
+    }
+    const record: TenantRecord = { id: tenant.id ?? randomUUID(), displayName: tenant.displayName, domain };
+    this.state.tenants[record.id] = record;
+    return { ...record };
+  }
+
+  /** Users of one tenant (id, domain or name), or of every tenant. */
+  users(tenant?: string): UserRecord[] {
+    const tenantId = tenant === undefined ? undefined : this.findTenant(tenant)?.id;
+    if (tenant !== undefined && !tenantId) return [];
+    return Object.values(this.state.users)
+      .filter((u) => tenantId === undefined || u.tenantId === tenantId)
+      .map((u) => structuredClone(u));
+  }
+
+  /** Finds a user by object id, user principal name or primary mail address. */
+  findUser(key: string): UserRecord | undefined {
+    const lower = key.toLowerCase();
+    return (
+      this.state.users[key] ??
+      Object.values(this.state.users).find(
+        (u) => u.userPrincipalName.toLowerCase() === lower || u.mail?.toLowerCase() === lower,
+      )
+    );
+  }
+
+  requireUser(upn: string): UserRecord {
+    const user = this.findUser(upn);
+    if (!user) throw new Error(`No sandbox user ${upn}.`);
+    return user;
+  }
+
+  addUser(input: NewUser): UserRecord {
+    const tenant = this.findTenant(input.tenant);
+    if (!tenant) throw new Error(`No sandbox tenant ${input.tenant}.`);
+    const upn = (
+      input.userPrincipalName.includes('@')
+        ? input.userPrincipalName
+        : `${input.userPrincipalName}@${tenant.domain}`
+    ).toLowerCase();
+    if (this.findUser(upn)) throw new Error(`User ${upn} already exists.`);
+    const given = input.givenName ?? null;
+    const surname = input.surname ?? null;
+    const displayName =
+      input.displayName ?? ([given, surname].filter(Boolean).join(' ') || upn.split('@')[0]!);
+    const user: UserRecord = {
+      id: input.id ?? randomUUID(),
+      tenantId: tenant.id,
+      userPrincipalName: upn,
+      displayName,
+      givenName: given,
+      surname,
+      mail: upn,
+      jobTitle: input.jobTitle ?? null,
+      mobilePhone: input.mobilePhone ?? null,
+      businessPhones: [],
+      officeLocation: input.officeLocation ?? null,
+      preferredLanguage: 'es-ES',
+      roles: input.globalAdmin ? [GLOBAL_ADMINISTRATOR_ROLE, MEMBER_USER_ROLE] : [MEMBER_USER_ROLE],
+    };
+    this.state.users[user.id] = user;
+    this.state.mailboxes[user.id] = this.newMailbox(user.id);
+    return structuredClone(user);
+  }
+
+  private newMailbox(userId: string): MailboxRecord {
+    const calendarId = newItemId();
+    const folderId = newItemId();
+    return {
+      userId,
+      calendars: {
+        [calendarId]: {
+          id: calendarId,
+          name: 'Calendar',
+          color: 'auto',
+          hexColor: '',
+          changeKey: newItemId().slice(5, 29),
+          isDefault: true,
+        },
+      },
+      events: {},
+      contactFolders: {
+        [folderId]: { id: folderId, displayName: 'Contacts', parentFolderId: newItemId(), isDefault: true },
+      },
+      contacts: {},
+      deltaStates: {},
+      inbox: [],
+      sentItems: [],
+    };
+  }
+
+  mailboxOf(user: UserRecord): MailboxRecord {
+    let mailbox = this.state.mailboxes[user.id];
+    if (!mailbox) {
+      mailbox = this.newMailbox(user.id);
+      this.state.mailboxes[user.id] = mailbox;
+    }
+    return mailbox;
+  }
+
+  // ---- identity --------------------------------------------------------------------------------
+
+  issueToken(upn: string, audience: TokenAudience, extra: IssueTokenExtra = {}): string {
+    const user = this.findUser(upn);
+    if (!user) throw new Error(`No sandbox user ${upn}.`);
+    const iat = Math.floor(this.now() / 1000);
+    const origin = extra.origin ?? this.options.publicUrl ?? 'http://localhost';
+    const claims: TokenClaims = {
+      aud: audience === 'graph' ? this.graphAudience : this.crmAudience,
+      iss: issuerFor(origin, user.tenantId),
+      iat,
+      nbf: iat,
+      exp: iat + (extra.expiresInSeconds ?? 3600),
+      tid: user.tenantId,
+      oid: user.id,
+      sub: user.id.replace(/-/g, '').slice(0, 22),
+      preferred_username: user.userPrincipalName,
+      name: user.displayName,
+      email: user.mail ?? user.userPrincipalName,
+      scp: extra.scp ?? (audience === 'graph' ? GRAPH_SCOPES : CRM_SCOPES),
+      ver: '2.0',
+      wids: [...user.roles],
+      azp: SANDBOX_CLIENT_ID,
+      uti: newItemId().slice(5, 27),
+    };
+    return this.issuer.sign(claims);
+  }
+
+  tokenResponse(upn: string, audience: TokenAudience, extra: IssueTokenExtra = {}): TokenResponse {
+    const expiresIn = extra.expiresInSeconds ?? 3600;
+    return {
+      access_token: this.issueToken(upn, audience, { ...extra, expiresInSeconds: expiresIn }),
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+    };
+  }
+
+  jwks(): { keys: Record<string, unknown>[] } {
+    return this.issuer.jwks();
+  }
+
+  // ---- limits, faults, statistics --------------------------------------------------------------
+
+  setLimits(upn: string, limits: Partial<SandboxLimits>): SandboxLimits {
+    return this.guard.setLimits(this.requireUser(upn).userPrincipalName, limits);
+  }
+
+  /** Limits every mailbox gets unless it has its own. */
+  setDefaultLimits(limits: Partial<SandboxLimits>): SandboxLimits {
+    return this.guard.setDefaultLimits(limits);
+  }
+
+  limits(upn: string): SandboxLimits {
+    return this.guard.limits(this.requireUser(upn).userPrincipalName);
+  }
+
+  /** Replaces the mailbox's fault plan; `{}` clears it. */
+  setFaults(upn: string, faults: SandboxFaults): void {
+    this.guard.setFaults(this.requireUser(upn).userPrincipalName, faults);
+  }
+
+  faults(upn: string): SandboxFaults {
+    return this.guard.faults(this.requireUser(upn).userPrincipalName);
+  }
+
+  stats(upn: string): MailboxStats {
+    const key = this.requireUser(upn).userPrincipalName;
+    return this.guard.stats(key)[0]!;
+  }
+
+  allStats(): MailboxStats[] {
+    return this.guard.stats();
+  }
+
+  resetStats(): void {
+    this.guard.resetStats();
+  }
+
+  configure(behaviour: Partial<SandboxBehaviour> & { batchSeed?: number }): SandboxBehaviour {
+    const { batchSeed, ...rest } = behaviour;
+    this.behaviour = { ...this.behaviour, ...rest };
+    if (batchSeed !== undefined) this.batchRandom = new SeededRandom(batchSeed);
+    return { ...this.behaviour };
+  }
+
+  /** Forgets delta tokens of one mailbox (or all) issued before `issuedBefore` (default: now). */
+  expireDeltaTokens(upn?: string, issuedBefore: number = this.now() + 1): number {
+    const mailboxes = upn ? [this.mailboxOf(this.requireUser(upn))] : Object.values(this.state.mailboxes);
+    let expired = 0;
+    for (const mailbox of mailboxes) {
+      for (const state of Object.values(mailbox.deltaStates)) {
+        if (state.issuedAt < issuedBefore && !state.expired) {
+          state.expired = true;
+          state.seen = {};
+          expired++;
+        }
+      }
+    }
+    this.pages.clear();
+    return expired;
+  }
+
+  // ---- mail ------------------------------------------------------------------------------------
+
+  /** Messages received by a sandbox user, or by any outside address mail was sent to. */
+  mailbox(upnOrAddress: string): MessageRecord[] {
+    const user = this.findUser(upnOrAddress);
+    if (user) return structuredClone(this.mailboxOf(user).inbox);
+    return structuredClone(this.state.externalMail[upnOrAddress.toLowerCase()] ?? []);
+  }
+
+  sentItems(upn: string): MessageRecord[] {
+    return structuredClone(this.mailboxOf(this.requireUser(upn)).sentItems);
+  }
+
+  deliver(message: MessageRecord): void {
+    const recipients = [...message.toRecipients, ...message.ccRecipients, ...message.bccRecipients];
+    const seen = new Set<string>();
+    for (const recipient of recipients) {
+      const address = recipient.address.toLowerCase();
+      if (seen.has(address)) continue;
+      seen.add(address);
+      const copy: MessageRecord = { ...structuredClone(message), id: newItemId(), bccRecipients: [] };
+      const user = this.findUser(address);
+      if (user) this.mailboxOf(user).inbox.push(copy);
+      else (this.state.externalMail[address] ??= []).push(copy);
+    }
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  snapshot(): string {
+    return JSON.stringify(this.state);
+  }
+
+  restore(json: string): void {
+    const state = JSON.parse(json) as SandboxState;
+    if (state?.version !== 1 || !state.signingKey || !state.users || !state.mailboxes) {
+      throw new Error('Not a Graph sandbox snapshot.');
+    }
+    this.state = state;
+    this.issuer = new TokenIssuer(state.signingKey);
+    this.pages.clear();
+  }
+
+  /** Back to the initial directory (demo tenants if seeded); keeps the signing key so tokens stay valid. */
+  reset(): void {
+    this.state = this.emptyState(this.state.signingKey);
+    this.pages.clear();
+    this.guard.resetStats();
+    if (this.options.seedDemo ?? true) this.seedDemo();
+  }
+
+  // ---- Graph -----------------------------------------------------------------------------------
+
+  handle(request: GraphRequest): Promise<GraphResponse> {
+    return dispatchGraphRequest(this, request);
+  }
+}
+
+export function issuerFor(origin: string, tenantId: string): string {
+  return `${origin}/sandbox/${tenantId}/v2.0`;
+}
+
+export function createGraphSandbox(options: SandboxOptions): GraphSandbox {
+  return new GraphSandbox(options);
+}

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { CONTOSO_TENANT_ID, createGraphSandbox, graphSandboxPlugin } from './index';
+
+/** Runs the Graph sandbox on its own: `npm run sandbox -- --port 4000 [--state sandbox.json]`. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '4000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'crm-audience': { type: 'string', default: process.env.TANDEM_AUTH_AUDIENCE ?? 'api://tandem' },
+      state: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`);
+  const sandbox = createGraphSandbox({ crmAudience: values['crm-audience']! });
+  const statePath = values.state;
+  if (statePath && existsSync(statePath)) sandbox.restore(readFileSync(statePath, 'utf8'));
+
+  const app = Fastify({ logger: false });
+  await app.register(graphSandboxPlugin, { sandbox });
+  const address = await app.listen({ port, host: values.host! });
+  const base = address.replace('127.0.0.1', 'localhost');
+  console.log(`Graph sandbox listening on ${base}`);
+  console.log(`  Graph v1.0        ${base}/graph/v1.0`);
+  console.log(
+    `  Token             POST ${base}/sandbox/token {"user":"admin@contoso.example","audience":"graph"}`,
+  );
+  console.log(
+    `  OpenID config     ${base}/sandbox/${CONTOSO_TENANT_ID}/v2.0/.well-known/openid-configuration`,
+  );
+  console.log(`  JWKS              ${base}/sandbox/discovery/v2.0/keys`);
+  console.log(`  Admin             ${base}/sandbox/admin/stats | limits | faults | users | tenants`);
+  console.log(`  Mailboxes         ${base}/sandbox/mailboxes/<upn>/messages`);
+
+  const stop = async () => {
+    if (statePath) writeFileSync(statePath, sandbox.snapshot());
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
