@@ -1,40 +1,10 @@
-import { loadConfig } from '../server/config';
-import { startServer } from '../server/server';
+import { serve } from './serve';
 
 const USAGE = `Usage: tandem <command>
 
 Commands:
-  serve     run the Tandem server (CRM API, add-in, and on the demo tenant the Graph sandbox)
+  serve     run the Tandem server (CRM API, and on the demo tenant the Graph sandbox)
 `;
-
-async function serve(): Promise<void> {
-  const config = loadConfig();
-  const server = await startServer(config);
-  const base = config.port === 0 ? server.url : config.publicUrl;
-  console.log(
-    `Tandem is running (store: ${server.store.kind}${server.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`,
-  );
-  console.log(`  API health:  ${base}/api/health`);
-  if (config.sandbox) console.log('  Demo tenant: Contoso (Graph sandbox), sign in as admin@contoso.example');
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal} received: finishing requests in flight and closing the store…`);
-    server.close().then(
-      () => {
-        console.log('Tandem stopped.');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        console.error('Tandem did not stop cleanly:', error instanceof Error ? error.message : error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
 
 async function main(argv: string[]): Promise<void> {
   const [command] = argv;

@@ -11,8 +11,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Mounts more plugins before the server listens (the CLI mounts the Graph sandbox this way). */
+  mount?: (app: FastifyInstance) => Promise<void>;
+  /** Runs after the server stopped taking requests, before the store closes. */
+  onClose?: () => Promise<void>;
+}
+
 /** Opens the store, builds the app and listens; `close` stops taking requests, finishes those in flight, then closes the store. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let app: FastifyInstance;
   try {
@@ -29,6 +36,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         redact: ['req.headers.authorization', 'req.headers.cookie'],
       },
     });
+    await options.mount?.(app);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await store.close();
@@ -44,6 +52,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        await options.onClose?.();
         await store.close();
       })()),
   };

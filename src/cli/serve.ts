@@ -1,0 +1,79 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createGraphSandbox, graphSandboxPlugin, type GraphSandbox } from '../sandbox';
+import { loadConfig, type ServerConfig } from '../server/config';
+import { startServer, type RunningServer } from '../server/server';
+
+/** `tandem serve`: the server, and on the demo tenant the Graph sandbox beside it. */
+export async function serve(): Promise<void> {
+  const config = loadConfig();
+  const sandbox = config.sandbox ? await openSandbox(config) : undefined;
+  const server = await startServer(config, {
+    mount: sandbox ? (app) => mountSandbox(app, sandbox.instance) : undefined,
+    onClose: sandbox?.save,
+  });
+  printBanner(config, server);
+  stopOnSignals(server);
+}
+
+/** The demo mailboxes live in memory and are kept in the data directory between runs. */
+async function openSandbox(config: ServerConfig) {
+  const instance = createGraphSandbox({ crmAudience: config.auth.audience, publicUrl: config.publicUrl });
+  const file = path.join(config.dataDir, 'graph-sandbox.json');
+  try {
+    instance.restore(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      console.warn(
+        `The saved Graph sandbox state in ${file} could not be read; starting from the demo data.`,
+      );
+    }
+  }
+  const save = async () => {
+    await fs.mkdir(config.dataDir, { recursive: true });
+    await fs.writeFile(`${file}.tmp`, instance.snapshot());
+    await fs.rename(`${file}.tmp`, file);
+  };
+  return { instance, save };
+}
+
+async function mountSandbox(app: FastifyInstance, sandbox: GraphSandbox): Promise<void> {
+  await app.register(graphSandboxPlugin, { sandbox });
+}
+
+function printBanner(config: ServerConfig, server: RunningServer): void {
+  const base = config.port === 0 ? server.url : config.publicUrl;
+  const where = server.store.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
+  console.log(`Tandem is running (store: ${where})`);
+  console.log(`  API:          ${base}/api/health`);
+  if (config.sandbox) {
+    console.log(
+      `  Graph sandbox: ${base}/graph/v1.0 (demo tenant Contoso; admin@contoso.example is its administrator)`,
+    );
+    console.log(
+      `  Sandbox token: POST ${base}/sandbox/token {"user":"admin@contoso.example","audience":"crm"}`,
+    );
+  }
+}
+
+function stopOnSignals(server: RunningServer): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: finishing requests in flight and closing the store…`);
+    server.close().then(
+      () => {
+        console.log('Tandem stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('Tandem did not stop cleanly:', error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
