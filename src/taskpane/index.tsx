@@ -1,0 +1,44 @@
+import { createRoot } from 'react-dom/client';
+import type { AccountManager } from '../auth/account-manager';
+import { MsalAccountManager } from '../auth/msal-account-manager';
+import { SandboxAccountManager } from '../auth/sandbox-account-manager';
+import { ApiClient } from './api-client';
+import { App } from './app';
+import type { ClientConfig } from './client-config';
+import { detectHost } from './host';
+
+async function start(): Promise<void> {
+  const origin = window.location.origin;
+  const [host, config] = await Promise.all([
+    detectHost(),
+    fetch(`${origin}/config.json`).then((r) => r.json() as Promise<ClientConfig>),
+  ]);
+  const accounts: AccountManager =
+    config.auth.mode === 'sandbox'
+      ? new SandboxAccountManager(origin)
+      : new MsalAccountManager({
+          clientId: config.auth.clientId,
+          authority: config.auth.authority,
+          apiScope: config.auth.apiScope,
+          redirectUri: `${origin}/redirect.html`,
+          nested: host.kind === 'outlook',
+        });
+  const loadDemoUsers = async () => {
+    const res = await fetch(`${origin}/sandbox/admin/users?tenant=contoso.example`);
+    const body = (await res.json()) as { value: { userPrincipalName: string; displayName: string }[] };
+    return body.value;
+  };
+  const root = document.getElementById('root');
+  if (!root) throw new Error('The page has no #root element.');
+  createRoot(root).render(
+    <App
+      host={host}
+      accounts={accounts}
+      api={new ApiClient(origin, accounts)}
+      sandbox={config.auth.mode === 'sandbox'}
+      loadDemoUsers={loadDemoUsers}
+    />,
+  );
+}
+
+void start();

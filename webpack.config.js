@@ -1,0 +1,84 @@
+// Builds the add-in: the taskpane (also the web app), the ribbon commands and MSAL's redirect bridge.
+// `npm run build` writes dist/ with content-hashed bundles and dist/manifest.xml for the production
+// origin (TANDEM_PUBLIC_URL, which must be https).
+const path = require('node:path');
+const HtmlWebpackPlugin = require('html-webpack-plugin');
+const CopyWebpackPlugin = require('copy-webpack-plugin');
+
+const DEV_ORIGIN = 'https://localhost:3000';
+
+module.exports = (_env, argv) => {
+  const production = argv.mode === 'production';
+  const publicUrl = (process.env.TANDEM_PUBLIC_URL || DEV_ORIGIN).replace(/\/$/, '');
+  if (production && process.env.TANDEM_PUBLIC_URL && !publicUrl.startsWith('https://')) {
+    throw new Error(`TANDEM_PUBLIC_URL must be an https URL for the add-in manifest, got ${publicUrl}`);
+  }
+  const page = (chunk, filename, title) =>
+    new HtmlWebpackPlugin({
+      filename,
+      chunks: [chunk],
+      title,
+      template: path.join(__dirname, 'src/taskpane/page.html'),
+      // office.js is served from this origin so the add-in also opens offline and in a plain browser.
+      templateParameters: {
+        officeJs: chunk === 'redirect' ? '' : '<script src="office-js/office.js"></script>',
+      },
+    });
+  return {
+    mode: production ? 'production' : 'development',
+    devtool: production ? 'source-map' : 'eval-cheap-module-source-map',
+    entry: {
+      taskpane: './src/taskpane/index.tsx',
+      commands: './src/commands/commands.ts',
+      redirect: './src/auth/redirect-bridge.ts',
+    },
+    output: {
+      path: path.join(__dirname, 'dist'),
+      filename: production ? '[name].[contenthash:8].js' : '[name].js',
+      chunkFilename: production ? '[name].[contenthash:8].js' : '[name].js',
+      clean: true,
+    },
+    resolve: { extensions: ['.tsx', '.ts', '.mjs', '.js'] },
+    module: {
+      rules: [
+        {
+          test: /\.tsx?$/,
+          exclude: /node_modules/,
+          use: {
+            loader: 'swc-loader',
+            options: {
+              jsc: {
+                parser: { syntax: 'typescript', tsx: true },
+                target: 'es2020',
+                transform: { react: { runtime: 'automatic', development: !production } },
+              },
+            },
+          },
+        },
+      ],
+    },
+    plugins: [
+      page('taskpane', 'taskpane.html', 'Tandem CRM'),
+      page('commands', 'commands.html', 'Tandem commands'),
+      page('redirect', 'redirect.html', 'Tandem sign-in'),
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: 'assets', to: 'assets' },
+          { from: 'node_modules/@microsoft/office-js/dist', to: 'office-js' },
+          {
+            from: 'manifest.xml',
+            to: 'manifest.xml',
+            transform: (content) =>
+              production ? content.toString().replaceAll(DEV_ORIGIN, publicUrl) : content,
+          },
+        ],
+      }),
+    ],
+    performance: { hints: false },
+    devServer: {
+      port: 3001,
+      static: false,
+      proxy: [{ context: ['/api', '/graph', '/sandbox', '/config.json'], target: 'http://localhost:3000' }],
+    },
+  };
+};
