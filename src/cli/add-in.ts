@@ -30,8 +30,8 @@ export function clientConfigFor(config: ServerConfig, env: NodeJS.ProcessEnv = p
  * background so the server answers at once and the pages appear when the build lands.
  * `npm run build` makes the production build instead; an existing build is served as it is.
  */
-export function buildAddInIfMissing(log: (line: string) => void): void {
-  if (fs.existsSync(path.join(DIST_DIR, 'taskpane.html'))) return;
+export function buildAddInIfMissing(log: (line: string) => void, env = process.env): void {
+  if (env.TANDEM_ADDIN_BUILD === 'off' || fs.existsSync(path.join(DIST_DIR, 'taskpane.html'))) return;
   let cli: string;
   try {
     cli = require.resolve('webpack-cli/bin/cli.js');
