@@ -388,11 +388,14 @@ export class GraphSandbox {
     this.pages.clear();
   }
 
-  /** Back to the initial directory (demo tenants if seeded); keeps the signing key so tokens stay valid. */
+  /**
+   * Back to the initial directory (demo tenants if seeded), Outlook's limits and no faults; keeps the
+   * signing key so tokens stay valid.
+   */
   reset(): void {
     this.state = this.emptyState(this.state.signingKey);
     this.pages.clear();
-    this.guard.resetStats();
+    this.guard.reset();
     if (this.options.seedDemo ?? true) this.seedDemo();
   }
 

@@ -163,6 +163,12 @@ export class MailboxGuard {
     return user ? all.filter((s) => s.user === user.toLowerCase()) : all.filter((s) => s.requests > 0);
   }
 
+  /** Back to Outlook's limits with no faults, empty request windows and statistics. */
+  reset(): void {
+    this.defaults = { ...OUTLOOK_LIMITS };
+    this.mailboxes.clear();
+  }
+
   resetStats(): void {
     for (const rt of this.mailboxes.values()) rt.stats = emptyStats(rt.stats.user);
   }
