@@ -1,0 +1,32 @@
+import type { FieldValue, Snapshot } from './model';
+
+/** A CRM record and the Outlook item it is synced with, as of the last successful sync. */
+export interface Link {
+  crmId: string;
+  graphId: string;
+  /** The content both sides had when they last agreed: the base of three-way merges. */
+  snapshot: Snapshot;
+  changeKey: string | null;
+}
+
+/** The current state of a CRM record that changed (or that the engine looked up). */
+export type CrmChange =
+  { crmId: string; deleted?: false; snapshot: Snapshot } | { crmId: string; deleted: true };
+
+/** The current state of an Outlook item that changed. `marker` is the CRM id we stamped on it, if any. */
+export type GraphChange =
+  | { graphId: string; deleted?: false; snapshot: Snapshot; changeKey: string | null; marker: string | null }
+  | { graphId: string; deleted: true };
+
+export type GraphItem = Extract<GraphChange, { deleted?: false }>;
+
+export type Side = 'crm' | 'graph';
+
+/** A field both sides changed differently since the last sync; the loser's value is kept here. */
+export interface Conflict {
+  crmId: string;
+  field: string;
+  crmValue: FieldValue;
+  graphValue: FieldValue;
+  winner: Side;
+}

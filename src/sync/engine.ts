@@ -1,0 +1,435 @@
+import type { CrmChange, GraphChange, Link } from './changes';
+import type { SyncResource } from './model';
+import {
+  DEFAULT_POLICY,
+  plan,
+  type Action,
+  type ActionType,
+  type PlanRefusal,
+  type SyncPolicy,
+} from './planner';
+import {
+  CONTAINER_NAME,
+  PortError,
+  isRetryable,
+  type CrmCommit,
+  type CrmPort,
+  type GraphPort,
+  type GraphWrite,
+  type PendingCreate,
+  type PortErrorKind,
+} from './ports';
+
+/**
+ * Runs one user's sync of one resource: prepare (state, links, changes of both sides), plan (pure),
+ * execute (Graph writes first, then each action's CRM write, link and conflicts in one commit).
+ * Cursors move only after a run in which nothing retryable failed, so a crash or a fault simply
+ * replays the same changes next time; links make the replay a no-op for the work already done.
+ */
+
+/** The initial sync pushes at most this many CRM records (DESIGN §1). */
+export const INITIAL_LIMITS: Record<SyncResource, number> = { calendar: 5000, contacts: 10000 };
+
+export type SyncPhase = 'lease' | 'container' | 'collect' | 'plan' | 'apply' | 'done';
+
+export interface SyncProgress {
+  resource: SyncResource;
+  phase: SyncPhase;
+  done: number;
+  total: number;
+}
+
+export type SyncMode = 'initial' | 'incremental' | 'reconcile';
+
+export interface SyncFailure {
+  action: ActionType;
+  id: string;
+  kind: PortErrorKind;
+  message: string;
+}
+
+export interface SyncReport {
+  resource: SyncResource;
+  mode: SyncMode;
+  /** `done`: every action applied; `partial`: some will be retried next run; `refused`: the guard stopped it. */
+  outcome: 'done' | 'partial' | 'refused' | 'deactivated';
+  applied: Partial<Record<ActionType, number>>;
+  conflicts: number;
+  failures: SyncFailure[];
+  refused: PlanRefusal | null;
+}
+
+export class SyncBusyError extends Error {
+  constructor(resource: SyncResource) {
+    super(`Another sync of ${resource} is running for this user.`);
+    this.name = 'SyncBusyError';
+  }
+}
+
+export class SyncNotEnabledError extends Error {
+  constructor(resource: SyncResource) {
+    super(`${resource === 'calendar' ? 'Calendar' : 'Contact'} sync is not active.`);
+    this.name = 'SyncNotEnabledError';
+  }
+}
+
+export interface SyncEngineOptions {
+  resource: SyncResource;
+  graph: GraphPort;
+  crm: CrmPort;
+  policy?: SyncPolicy;
+  /** Identifies this runner in the lease. */
+  holder?: string;
+  leaseMs?: number;
+  initialLimit?: number;
+  /** Actions per group: one Graph round (batched by the port) and one CRM commit per group. */
+  groupSize?: number;
+  onProgress?: (progress: SyncProgress) => void;
+  newTransactionId?: () => string;
+}
+
+export class SyncEngine {
+  private readonly resource: SyncResource;
+  private readonly graph: GraphPort;
+  private readonly crm: CrmPort;
+  private readonly policy: SyncPolicy;
+  private readonly holder: string;
+  private readonly leaseMs: number;
+  private readonly initialLimit: number;
+  private readonly groupSize: number;
+  private readonly onProgress: (progress: SyncProgress) => void;
+  private readonly newTransactionId: () => string;
+
+  constructor(options: SyncEngineOptions) {
+    this.resource = options.resource;
+    this.graph = options.graph;
+    this.crm = options.crm;
+    this.policy = options.policy ?? DEFAULT_POLICY;
+    this.holder = options.holder ?? `runner-${globalThis.crypto.randomUUID()}`;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.initialLimit = options.initialLimit ?? INITIAL_LIMITS[options.resource];
+    this.groupSize = options.groupSize ?? 100;
+    this.onProgress = options.onProgress ?? (() => {});
+    this.newTransactionId = options.newTransactionId ?? (() => globalThis.crypto.randomUUID());
+  }
+
+  /** Turns the sync on (creating or re-finding the dedicated container) and runs it. */
+  activate(): Promise<SyncReport> {
+    return this.leased(() => this.run(true));
+  }
+
+  /** Runs an active sync; throws `SyncNotEnabledError` when it is off. */
+  sync(): Promise<SyncReport> {
+    return this.leased(() => this.run(false));
+  }
+
+  /** Deletes the dedicated container in Outlook and forgets links and cursors; CRM records stay. */
+  deactivate(): Promise<void> {
+    return this.leased(async () => {
+      const state = await this.crm.loadState();
+      if (state.containerId) await this.graph.deleteContainer(state.containerId);
+      await this.crm.forget();
+    });
+  }
+
+  private async leased<T>(work: () => Promise<T>): Promise<T> {
+    this.progress('lease', 0, 1);
+    if (!(await this.crm.acquireLease(this.holder, this.leaseMs))) throw new SyncBusyError(this.resource);
+    try {
+      return await work();
+    } finally {
+      // A runner that dies never gets here: its lease simply expires. A failed release must not hide
+      // the run's own error.
+      await this.crm.releaseLease(this.holder).catch(() => undefined);
+    }
+  }
+
+  private async run(activating: boolean): Promise<SyncReport> {
+    let state = await this.crm.loadState();
+    if (!state.enabled && !activating) throw new SyncNotEnabledError(this.resource);
+    if (!state.enabled || !state.containerId) {
+      this.progress('container', 0, 1);
+      const containerId =
+        (await this.graph.findContainer(CONTAINER_NAME)) ??
+        (await this.graph.createContainer(CONTAINER_NAME));
+      state = { enabled: true, containerId, graphCursor: null, crmCursor: null, initialDone: false };
+      await this.crm.saveState(state);
+    }
+    const containerId = state.containerId as string;
+
+    this.progress('collect', 0, 2);
+    const links = await this.crm.loadLinks();
+    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
+    const linkedGraphIds = new Set(links.map((l) => l.graphId));
+
+    let mode: SyncMode = state.initialDone ? 'incremental' : 'initial';
+    let graphRead;
+    try {
+      if (mode === 'incremental' && state.graphCursor) {
+        try {
+          graphRead = await this.graph.changes(containerId, state.graphCursor, linkedGraphIds);
+        } catch (error) {
+          if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
+          mode = 'reconcile';
+          graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+        }
+      } else {
+        graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+      }
+    } catch (error) {
+      if (error instanceof PortError && error.kind === 'notFound') {
+        // The user deleted our calendar/folder in Outlook: that turns the sync off, CRM untouched.
+        await this.crm.forget();
+        return this.report(mode, 'deactivated', [], [], null);
+      }
+      throw error;
+    }
+    const graphChanges: GraphChange[] = [...graphRead.changes];
+    this.progress('collect', 1, 2);
+
+    let crmChanges: CrmChange[];
+    let crmCursor: string;
+    if (mode === 'initial' || !state.crmCursor) {
+      const eligible = await this.crm.eligibleRecords(this.initialLimit);
+      crmChanges = eligible.records;
+      crmCursor = eligible.cursor;
+    } else {
+      const read = await this.crm.changes(state.crmCursor);
+      crmChanges = read.changes;
+      crmCursor = read.cursor;
+    }
+
+    // Creates sent before a crash whose links were never stored: find the items by our marker.
+    const pending = await this.crm.loadPending();
+    const unresolved = pending.filter((p) => !linkByCrm.has(p.crmId));
+    if (unresolved.length > 0) {
+      graphChanges.push(
+        ...(await this.graph.findByMarker(
+          containerId,
+          unresolved.map((p) => p.crmId),
+        )),
+      );
+    }
+    // The planner pairs a marked item with its record only if it sees the record's current state.
+    const known = new Set(crmChanges.map((c) => c.crmId));
+    const wanted = new Set<string>();
+    for (const g of graphChanges) {
+      if (!g.deleted && g.marker !== null && !linkedGraphIds.has(g.graphId) && !known.has(g.marker)) {
+        wanted.add(g.marker);
+      }
+    }
+    for (const p of unresolved) if (!known.has(p.crmId)) wanted.add(p.crmId);
+    if (wanted.size > 0) crmChanges = [...crmChanges, ...(await this.crm.getRecords([...wanted]))];
+    this.progress('collect', 2, 2);
+
+    this.progress('plan', 0, 1);
+    const planned = plan(links, crmChanges, graphChanges, this.policy);
+    if (planned.refused) return this.report(mode, 'refused', [], [], planned.refused);
+
+    const applied: Action[] = [];
+    const failures: SyncFailure[] = [];
+    const transactionIds = new Map(pending.map((p) => [p.crmId, p.transactionId]));
+    const total = planned.actions.length;
+    this.progress('apply', 0, total);
+    for (let i = 0; i < total; i += this.groupSize) {
+      if (i > 0 && !(await this.crm.acquireLease(this.holder, this.leaseMs)))
+        throw new SyncBusyError(this.resource);
+      const group = planned.actions.slice(i, i + this.groupSize);
+      await this.execute(containerId, group, linkByCrm, transactionIds, applied, failures);
+      this.progress('apply', Math.min(i + group.length, total), total);
+    }
+
+    const retry = failures.some((f) => isRetryable(f.kind) || f.kind === 'notFound');
+    if (!retry) {
+      await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor, initialDone: true });
+      const stale = unresolved
+        .map((p) => p.crmId)
+        .filter((id) => !applied.some((a) => actionCrmId(a) === id));
+      if (stale.length > 0) await this.crm.dropPending(stale);
+    }
+    this.progress('done', total, total);
+    return this.report(mode, retry ? 'partial' : 'done', applied, failures, null);
+  }
+
+  private async execute(
+    containerId: string,
+    group: readonly Action[],
+    linkByCrm: ReadonlyMap<string, Link>,
+    transactionIds: Map<string, string>,
+    applied: Action[],
+    failures: SyncFailure[],
+  ): Promise<void> {
+    // 1. Outlook writes, one per action that needs one.
+    const writes: GraphWrite[] = [];
+    const writeIndex = new Map<Action, number>();
+    const newPending: PendingCreate[] = [];
+    for (const action of group) {
+      const write = graphWrite(action, (crmId) => {
+        let id = transactionIds.get(crmId);
+        if (!id) {
+          id = this.newTransactionId();
+          transactionIds.set(crmId, id);
+          newPending.push({ crmId, transactionId: id });
+        }
+        return id;
+      });
+      if (write) {
+        writeIndex.set(action, writes.length);
+        writes.push(write);
+      }
+    }
+    if (newPending.length > 0) await this.crm.addPending(newPending);
+    const written = writes.length > 0 ? await this.graph.write(containerId, writes) : [];
+
+    // 2. CRM side: record write, link and conflicts of each action whose Outlook part succeeded.
+    const commits: CrmCommit[] = [];
+    const committing: Action[] = [];
+    for (const action of group) {
+      const index = writeIndex.get(action);
+      const outcome = index === undefined ? undefined : written[index];
+      if (outcome && !outcome.ok) {
+        failures.push(failure(action, outcome.error.kind, outcome.error.message));
+        continue;
+      }
+      const commit = crmCommit(action, linkByCrm, outcome?.value);
+      if (!commit) {
+        applied.push(action);
+        continue;
+      }
+      commits.push(commit);
+      committing.push(action);
+    }
+    const committed = commits.length > 0 ? await this.crm.commit(commits) : [];
+
+    // 3. Stamp our id on items that came from Outlook, so a reinstall re-links them.
+    const marks: GraphWrite[] = [];
+    committing.forEach((action, i) => {
+      const outcome = committed[i];
+      if (!outcome) return;
+      if (!outcome.ok) {
+        failures.push(failure(action, outcome.error.kind, outcome.error.message));
+        return;
+      }
+      applied.push(action);
+      if (action.type === 'createCrm')
+        marks.push({ op: 'mark', graphId: action.graphId, crmId: outcome.value.crmId });
+    });
+    // A lost mark only costs a re-link by content later; it does not block the run.
+    if (marks.length > 0) await this.graph.write(containerId, marks);
+  }
+
+  private report(
+    mode: SyncMode,
+    outcome: SyncReport['outcome'],
+    applied: readonly Action[],
+    failures: SyncFailure[],
+    refused: PlanRefusal | null,
+  ): SyncReport {
+    const counts: Partial<Record<ActionType, number>> = {};
+    let conflicts = 0;
+    for (const a of applied) {
+      counts[a.type] = (counts[a.type] ?? 0) + 1;
+      if (a.type === 'update') conflicts += a.conflicts.length;
+    }
+    return { resource: this.resource, mode, outcome, applied: counts, conflicts, failures, refused };
+  }
+
+  private progress(phase: SyncPhase, done: number, total: number): void {
+    this.onProgress({ resource: this.resource, phase, done, total });
+  }
+}
+
+function graphWrite(action: Action, transactionId: (crmId: string) => string): GraphWrite | null {
+  switch (action.type) {
+    case 'createGraph':
+      return {
+        op: 'create',
+        crmId: action.crmId,
+        snapshot: action.snapshot,
+        transactionId: transactionId(action.crmId),
+      };
+    case 'update':
+      return action.toGraph.length === 0
+        ? null
+        : {
+            op: 'update',
+            graphId: action.graphId,
+            snapshot: action.snapshot,
+            fields: action.toGraph,
+            changeKey: action.changeKey,
+          };
+    case 'deleteGraph':
+    case 'deleteDuplicate':
+      return { op: 'delete', graphId: action.graphId };
+    default:
+      return null;
+  }
+}
+
+function crmCommit(
+  action: Action,
+  linkByCrm: ReadonlyMap<string, Link>,
+  written: { graphId: string; changeKey: string | null } | undefined,
+): CrmCommit | null {
+  switch (action.type) {
+    case 'createGraph':
+      return {
+        link: {
+          op: 'save',
+          crmId: action.crmId,
+          graphId: written?.graphId ?? '',
+          snapshot: action.snapshot,
+          changeKey: written?.changeKey ?? null,
+        },
+      };
+    case 'createCrm':
+      return {
+        record: { op: 'create', snapshot: action.snapshot },
+        link: { op: 'save', graphId: action.graphId, snapshot: action.snapshot, changeKey: action.changeKey },
+      };
+    case 'update': {
+      const recordChanges = action.toCrm.length > 0 || action.restoreCrm;
+      return {
+        ...(recordChanges
+          ? {
+              record: {
+                op: 'update' as const,
+                crmId: action.crmId,
+                snapshot: action.snapshot,
+                fields: action.toCrm,
+                restore: action.restoreCrm,
+              },
+            }
+          : {}),
+        link: {
+          op: 'save',
+          crmId: action.crmId,
+          graphId: action.graphId,
+          snapshot: action.snapshot,
+          changeKey: written?.changeKey ?? action.changeKey,
+        },
+        conflicts: action.conflicts,
+      };
+    }
+    case 'deleteGraph':
+      // An unlinked item of ours (its record deleted meanwhile) has no link to remove.
+      return linkByCrm.get(action.crmId)?.graphId === action.graphId
+        ? { link: { op: 'remove', crmId: action.crmId } }
+        : null;
+    case 'deleteCrm':
+      return { record: { op: 'delete', crmId: action.crmId }, link: { op: 'remove', crmId: action.crmId } };
+    case 'unlink':
+      return { link: { op: 'remove', crmId: action.crmId } };
+    case 'deleteDuplicate':
+      return null;
+  }
+}
+
+function actionCrmId(action: Action): string | null {
+  return 'crmId' in action ? action.crmId : null;
+}
+
+function failure(action: Action, kind: PortErrorKind, message: string): SyncFailure {
+  const id = 'crmId' in action ? action.crmId : action.graphId;
+  return { action: action.type, id, kind, message };
+}

@@ -1,0 +1,256 @@
+import type { Conflict, CrmChange, GraphChange, GraphItem, Link, Side } from './changes';
+import type { FieldValue, Snapshot } from './model';
+import { changedFields, fieldsOf, normalizeSnapshot, sameSnapshot, sameValue } from './snapshot';
+
+/**
+ * The sync decision table as a pure function: links (what both sides agreed on last time) and the
+ * changes seen on each side since then go in, the actions that make both sides agree come out.
+ * Nothing here reads a clock or does I/O, so every rule is a unit test.
+ */
+
+export interface MassDeleteGuard {
+  /** Refuse when the run would delete more than this share of the linked items… */
+  maxShare: number;
+  /** …and at least this many items are linked (small collections are left alone). */
+  minLinks: number;
+}
+
+export interface SyncPolicy {
+  /** Which side wins a field that both sides changed differently since the last sync. */
+  conflictWinner: Side;
+  /** `false` turns the guard off (after the user confirmed a large deletion). */
+  massDelete: MassDeleteGuard | false;
+}
+
+export const DEFAULT_POLICY: SyncPolicy = {
+  conflictWinner: 'crm',
+  massDelete: { maxShare: 0.5, minLinks: 10 },
+};
+
+export type Action =
+  /** New (or re-created) Outlook item from a CRM record; `replaces` is the link's deleted item. */
+  | { type: 'createGraph'; crmId: string; snapshot: Snapshot; replaces: string | null }
+  /** New CRM record from an Outlook item. */
+  | { type: 'createCrm'; graphId: string; snapshot: Snapshot; changeKey: string | null }
+  /**
+   * Bring a linked pair to `snapshot`: write `toGraph` fields to Outlook, then `toCrm` fields to the
+   * CRM (restoring a soft-deleted record first when `restoreCrm`), then store the link. Empty field
+   * lists only store the link (both sides already agree).
+   */
+  | {
+      type: 'update';
+      crmId: string;
+      graphId: string;
+      snapshot: Snapshot;
+      toGraph: string[];
+      toCrm: string[];
+      restoreCrm: boolean;
+      changeKey: string | null;
+      conflicts: Conflict[];
+    }
+  | { type: 'deleteGraph'; crmId: string; graphId: string }
+  /** Soft delete: the record stays restorable in the CRM. */
+  | { type: 'deleteCrm'; crmId: string; graphId: string }
+  /** Both sides deleted the item: only the link goes. */
+  | { type: 'unlink'; crmId: string; graphId: string }
+  /** A second Outlook item carrying the marker of an already linked record: a duplicate of ours. */
+  | { type: 'deleteDuplicate'; crmId: string; graphId: string };
+
+export type ActionType = Action['type'];
+
+export interface PlanRefusal {
+  reason: 'massDelete';
+  /** Linked items the run would have deleted, per side they would be deleted on. */
+  deletions: { crm: number; graph: number };
+  linked: number;
+}
+
+export interface Plan {
+  actions: Action[];
+  /** Set when the guard stopped the run: `actions` is then empty. */
+  refused: PlanRefusal | null;
+}
+
+type CrmState = { deleted: true } | { deleted: false; snapshot: Snapshot };
+
+export function plan(
+  links: readonly Link[],
+  crmChanges: readonly CrmChange[],
+  graphChanges: readonly GraphChange[],
+  policy: SyncPolicy = DEFAULT_POLICY,
+): Plan {
+  const crm = collapseCrm(crmChanges);
+  const graph = collapseGraph(graphChanges);
+  const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
+  const linkByGraph = new Map(links.map((l) => [l.graphId, l]));
+  const actions: Action[] = [];
+  const handledCrm = new Set<string>();
+
+  for (const link of links) {
+    const c = crm.get(link.crmId);
+    const g = graph.get(link.graphId);
+    handledCrm.add(link.crmId);
+    const action = planLinked(link, c, g, policy);
+    if (action) actions.push(action);
+  }
+
+  // Unlinked Outlook items: ours (marker) are re-linked, strangers are pulled into the CRM.
+  const claimed = new Set<string>();
+  const unlinked = [...graph.entries()]
+    .filter(([graphId]) => !linkByGraph.has(graphId))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [graphId, g] of unlinked) {
+    if (g.deleted) continue;
+    const marker = g.marker;
+    if (marker !== null && (linkByCrm.has(marker) || claimed.has(marker))) {
+      actions.push({ type: 'deleteDuplicate', crmId: marker, graphId });
+      continue;
+    }
+    const c = marker === null ? undefined : crm.get(marker);
+    if (marker === null || c === undefined) {
+      actions.push({
+        type: 'createCrm',
+        graphId,
+        snapshot: normalizeSnapshot(g.snapshot),
+        changeKey: g.changeKey,
+      });
+      continue;
+    }
+    claimed.add(marker);
+    handledCrm.add(marker);
+    if (c.deleted) {
+      // Our own item whose record was deleted while the pair was unlinked: the deletion stands.
+      actions.push({ type: 'deleteGraph', crmId: marker, graphId });
+      continue;
+    }
+    actions.push(merge(marker, graphId, undefined, c.snapshot, g, policy));
+  }
+
+  for (const [crmId, c] of crm) {
+    if (handledCrm.has(crmId) || c.deleted) continue;
+    actions.push({ type: 'createGraph', crmId, snapshot: normalizeSnapshot(c.snapshot), replaces: null });
+  }
+
+  const refused = massDeleteRefusal(actions, linkByCrm, policy);
+  return refused ? { actions: [], refused } : { actions, refused: null };
+}
+
+function planLinked(
+  link: Link,
+  c: CrmState | undefined,
+  g: GraphChange | undefined,
+  policy: SyncPolicy,
+): Action | null {
+  const crmChanged = c !== undefined && (c.deleted || !sameSnapshot(c.snapshot, link.snapshot));
+  const graphChanged = g !== undefined && (g.deleted || !sameSnapshot(g.snapshot, link.snapshot));
+  if (!crmChanged && !graphChanged) return null;
+  const { crmId, graphId } = link;
+
+  if (c?.deleted && g?.deleted) return { type: 'unlink', crmId, graphId };
+  if (c?.deleted) {
+    // Deleted in the CRM: delete in Outlook, unless Outlook edited it since (the edit wins).
+    if (!graphChanged || !g || g.deleted) return { type: 'deleteGraph', crmId, graphId };
+    return {
+      type: 'update',
+      crmId,
+      graphId,
+      snapshot: normalizeSnapshot(g.snapshot),
+      toGraph: [],
+      toCrm: fieldsOf(g.snapshot, link.snapshot),
+      restoreCrm: true,
+      changeKey: g.changeKey,
+      conflicts: [],
+    };
+  }
+  if (g?.deleted) {
+    if (!crmChanged || !c) return { type: 'deleteCrm', crmId, graphId };
+    return { type: 'createGraph', crmId, snapshot: normalizeSnapshot(c.snapshot), replaces: graphId };
+  }
+  const crmSnap = c && crmChanged ? c.snapshot : link.snapshot;
+  const graphItem: GraphItem =
+    g && graphChanged ? g : { graphId, snapshot: link.snapshot, changeKey: link.changeKey, marker: crmId };
+  return merge(crmId, graphId, link.snapshot, crmSnap, graphItem, policy);
+}
+
+/**
+ * Field-level three-way merge. A field changed on one side only takes that side's value; a field
+ * changed on both sides to different values is a conflict the policy settles. Without a base (a
+ * re-found pair) every differing field is a conflict.
+ */
+function merge(
+  crmId: string,
+  graphId: string,
+  base: Snapshot | undefined,
+  crmSnap: Snapshot,
+  g: GraphItem,
+  policy: SyncPolicy,
+): Action {
+  const merged: Record<string, FieldValue> = {};
+  const conflicts: Conflict[] = [];
+  for (const field of fieldsOf(base, crmSnap, g.snapshot)) {
+    const b = base?.[field];
+    const cv = crmSnap[field] ?? null;
+    const gv = g.snapshot[field] ?? null;
+    let value: FieldValue;
+    if (sameValue(cv, gv)) value = cv;
+    else if (base && sameValue(cv, b)) value = gv;
+    else if (base && sameValue(gv, b)) value = cv;
+    else {
+      value = policy.conflictWinner === 'crm' ? cv : gv;
+      conflicts.push({ crmId, field, crmValue: cv, graphValue: gv, winner: policy.conflictWinner });
+    }
+    merged[field] = value;
+  }
+  const snapshot = normalizeSnapshot(merged);
+  return {
+    type: 'update',
+    crmId,
+    graphId,
+    snapshot,
+    toGraph: changedFields(g.snapshot, snapshot),
+    toCrm: changedFields(crmSnap, snapshot),
+    restoreCrm: false,
+    changeKey: g.changeKey,
+    conflicts,
+  };
+}
+
+/** The feed may repeat a record; its last state counts. */
+function collapseCrm(changes: readonly CrmChange[]): Map<string, CrmState> {
+  const out = new Map<string, CrmState>();
+  for (const c of changes) {
+    out.set(c.crmId, c.deleted ? { deleted: true } : { deleted: false, snapshot: c.snapshot });
+  }
+  return out;
+}
+
+/**
+ * Delta pages can replay an item and do not guarantee order. Ids are never reused, so a deletion
+ * seen anywhere is final; otherwise the last state seen counts.
+ */
+function collapseGraph(changes: readonly GraphChange[]): Map<string, GraphChange> {
+  const out = new Map<string, GraphChange>();
+  for (const g of changes) {
+    if (out.get(g.graphId)?.deleted) continue;
+    out.set(g.graphId, g);
+  }
+  return out;
+}
+
+/** Counts deletions of linked items only: removing our own duplicates is no loss. */
+function massDeleteRefusal(
+  actions: readonly Action[],
+  links: ReadonlyMap<string, Link>,
+  policy: SyncPolicy,
+): PlanRefusal | null {
+  if (policy.massDelete === false) return null;
+  const linked = links.size;
+  const deletions = { crm: 0, graph: 0 };
+  for (const a of actions) {
+    if (a.type === 'deleteCrm') deletions.crm++;
+    else if (a.type === 'deleteGraph' && links.get(a.crmId)?.graphId === a.graphId) deletions.graph++;
+  }
+  const total = deletions.crm + deletions.graph;
+  if (linked < policy.massDelete.minLinks || total <= policy.massDelete.maxShare * linked) return null;
+  return { reason: 'massDelete', deletions, linked };
+}

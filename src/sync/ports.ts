@@ -1,0 +1,139 @@
+import type { Conflict, CrmChange, GraphChange, GraphItem, Link } from './changes';
+import type { Snapshot, SyncResource } from './model';
+
+/**
+ * The two sides as the engine sees them. Each port is bound to one user and one resource and speaks
+ * in snapshots: mapping Graph JSON or CRM records is the adapters' business, not the engine's.
+ */
+
+/** The closed set of failures the engine tells apart (Graph errors are mapped into it at the edge). */
+export type PortErrorKind =
+  'cursorExpired' | 'temporary' | 'auth' | 'notFound' | 'conflict' | 'invalid' | 'permanent';
+
+export class PortError extends Error {
+  constructor(
+    readonly kind: PortErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PortError';
+  }
+}
+
+/** A failure that leaves the item as it was; retrying later may succeed. */
+export function isRetryable(kind: PortErrorKind): boolean {
+  return kind === 'temporary' || kind === 'conflict' || kind === 'auth';
+}
+
+export type Outcome<T> =
+  { ok: true; value: T } | { ok: false; error: { kind: PortErrorKind; message: string } };
+
+/** Name of the dedicated calendar / contact folder. */
+export const CONTAINER_NAME = 'Tandem';
+
+export interface GraphChanges {
+  changes: GraphChange[];
+  /** Where the next incremental read starts. */
+  cursor: string;
+}
+
+export type GraphWrite =
+  | { op: 'create'; crmId: string; snapshot: Snapshot; transactionId: string }
+  | { op: 'update'; graphId: string; snapshot: Snapshot; fields: readonly string[]; changeKey: string | null }
+  | { op: 'delete'; graphId: string }
+  /** Stamp our CRM id on an item that came from Outlook, so a reinstall re-links it. */
+  | { op: 'mark'; graphId: string; crmId: string };
+
+export interface GraphWritten {
+  graphId: string;
+  changeKey: string | null;
+}
+
+export interface GraphPort {
+  /** Our container (by name and marker), if it exists. */
+  findContainer(name: string): Promise<string | null>;
+  createContainer(name: string): Promise<string>;
+  /** Deleting a container that is already gone succeeds. */
+  deleteContainer(containerId: string): Promise<void>;
+  /**
+   * Changes since `cursor`; with `cursor === null`, every item now in the container, plus a deletion
+   * for each of `linkedIds` that is no longer there. Throws `PortError('cursorExpired')` when the
+   * cursor is no longer valid, `PortError('notFound')` when the container is gone.
+   */
+  changes(containerId: string, cursor: string | null, linkedIds: ReadonlySet<string>): Promise<GraphChanges>;
+  /** Items in the container carrying these CRM ids as marker. */
+  findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]>;
+  /** Batched writes with one outcome per write, in order; a delete of a missing item succeeds. */
+  write(containerId: string, writes: readonly GraphWrite[]): Promise<Outcome<GraphWritten>[]>;
+}
+
+export interface SyncState {
+  enabled: boolean;
+  containerId: string | null;
+  graphCursor: string | null;
+  crmCursor: string | null;
+  /** The initial sync finished: later runs are incremental. */
+  initialDone: boolean;
+}
+
+export const EMPTY_STATE: SyncState = {
+  enabled: false,
+  containerId: null,
+  graphCursor: null,
+  crmCursor: null,
+  initialDone: false,
+};
+
+/** A create sent to Outlook whose link is not stored yet: after a crash it is looked up by marker. */
+export interface PendingCreate {
+  crmId: string;
+  transactionId: string;
+}
+
+export type CrmRecordWrite =
+  | { op: 'create'; snapshot: Snapshot }
+  | { op: 'update'; crmId: string; snapshot: Snapshot; fields: readonly string[]; restore: boolean }
+  /** Soft delete, marked as made by the sync. */
+  | { op: 'delete'; crmId: string };
+
+export type LinkWrite =
+  /** `crmId` may be omitted when the record write creates the record. */
+  | { op: 'save'; crmId?: string; graphId: string; snapshot: Snapshot; changeKey: string | null }
+  | { op: 'remove'; crmId: string };
+
+/** One unit of CRM-side work, committed atomically: the record write, its link and its conflicts. */
+export interface CrmCommit {
+  record?: CrmRecordWrite;
+  link?: LinkWrite;
+  conflicts?: readonly Conflict[];
+}
+
+export interface EligibleRecords {
+  records: { crmId: string; snapshot: Snapshot }[];
+  /** Change-feed position taken before reading, so nothing written meanwhile is missed. */
+  cursor: string;
+}
+
+export interface CrmPort {
+  readonly resource: SyncResource;
+  /** Takes or renews the lease; false when another runner holds it. */
+  acquireLease(holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(holder: string): Promise<void>;
+  loadState(): Promise<SyncState>;
+  saveState(patch: Partial<SyncState>): Promise<void>;
+  loadLinks(): Promise<Link[]>;
+  loadPending(): Promise<PendingCreate[]>;
+  /** Records creates about to be sent; storing a record's link clears its entry. */
+  addPending(pending: readonly PendingCreate[]): Promise<void>;
+  dropPending(crmIds: readonly string[]): Promise<void>;
+  /** Forgets links, cursors and pending creates and disables the sync; CRM records stay as they are. */
+  forget(): Promise<void>;
+  /** The user's eligible records for the initial sync, in priority order, at most `limit`. */
+  eligibleRecords(limit: number): Promise<EligibleRecords>;
+  /** Eligible records changed since `cursor` (deletions included), and the next cursor. */
+  changes(cursor: string): Promise<{ changes: CrmChange[]; cursor: string }>;
+  /** Current state of these records; ids that are not the user's eligible records are left out. */
+  getRecords(crmIds: readonly string[]): Promise<CrmChange[]>;
+  /** Applies each commit atomically; one outcome per commit, in order, with the record's id. */
+  commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]>;
+}

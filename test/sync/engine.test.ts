@@ -1,0 +1,292 @@
+import { SyncBusyError, SyncEngine, SyncNotEnabledError, type SyncProgress } from '../../src/sync/engine';
+import { DEFAULT_POLICY } from '../../src/sync/planner';
+import { CONTAINER_NAME } from '../../src/sync/ports';
+import { Crash, FakeCrm, FakeGraph, withFuse } from './support/fake-ports';
+
+function setup(options: { initialLimit?: number; groupSize?: number } = {}) {
+  const graph = new FakeGraph();
+  const crm = new FakeCrm('contacts');
+  const progress: SyncProgress[] = [];
+  const engine = (over: Partial<ConstructorParameters<typeof SyncEngine>[0]> = {}) =>
+    new SyncEngine({
+      resource: 'contacts',
+      graph,
+      crm,
+      holder: 'runner-1',
+      onProgress: (p) => progress.push(p),
+      ...options,
+      ...over,
+    });
+  return { graph, crm, engine, progress };
+}
+
+/** Outlook item content by marker (CRM id), for items that carry one. */
+function outlookByCrmId(graph: FakeGraph): Map<string | null, unknown> {
+  return new Map([...graph.items.values()].map((i) => [i.marker, i.snapshot]));
+}
+
+describe('activation and the initial sync', () => {
+  test('creates the dedicated container, pushes CRM records and pulls what Outlook already holds', async () => {
+    const { graph, crm, engine, progress } = setup();
+    const a = crm.userCreate({ name: 'Ada' });
+    const b = crm.userCreate({ name: 'Bob' });
+    const report = await engine().activate();
+    expect(graph.container?.name).toBe(CONTAINER_NAME);
+    expect(report).toMatchObject({ mode: 'initial', outcome: 'done', applied: { createGraph: 2 } });
+    expect(outlookByCrmId(graph)).toEqual(
+      new Map([
+        [a, { name: 'Ada' }],
+        [b, { name: 'Bob' }],
+      ]),
+    );
+    expect(crm.links.size).toBe(2);
+    expect(crm.state).toMatchObject({ enabled: true, initialDone: true, containerId: graph.container?.id });
+    expect(progress.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(['lease', 'container', 'collect', 'plan', 'apply', 'done']),
+    );
+    expect(progress.at(-1)).toEqual({ resource: 'contacts', phase: 'done', done: 2, total: 2 });
+  });
+
+  test('re-finds our container after a reinstall and re-links our items instead of duplicating them', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'Ada' });
+    await engine().activate();
+    // The store lost its sync state (reinstall) but the Outlook container is still there.
+    await crm.forget();
+    const outsider = graph.userCreate({ name: 'Zoe' });
+    const report = await engine().activate();
+    expect(graph.calls.createContainer).toBe(1);
+    expect(report.applied).toEqual({ update: 1, createCrm: 1 });
+    expect(graph.items.size).toBe(2);
+    expect(crm.links.get(a)?.graphId).toBe([...graph.items].find(([, i]) => i.marker === a)?.[0]);
+    // The pulled item now carries the id of its new CRM record.
+    const pulled = [...crm.records].find(([, r]) => r.origin === 'sync');
+    expect(pulled?.[1].snapshot).toEqual({ name: 'Zoe' });
+    expect(graph.items.get(outsider)?.marker).toBe(pulled?.[0]);
+  });
+
+  test('the initial push stops at the cap; later changes of the rest still flow', async () => {
+    const { graph, crm, engine } = setup({ initialLimit: 3 });
+    const ids = ['A', 'B', 'C', 'D', 'E'].map((name) => crm.userCreate({ name }));
+    expect((await engine().activate()).applied).toEqual({ createGraph: 3 });
+    expect(graph.items.size).toBe(3);
+    crm.userEdit(ids[4]!, { name: 'E2' });
+    expect((await engine().sync()).applied).toEqual({ createGraph: 1 });
+    expect(outlookByCrmId(graph).get(ids[4]!)).toEqual({ name: 'E2' });
+  });
+
+  test('records of other owners and imports (unless mass-updated) never reach Outlook', async () => {
+    const { graph, crm, engine } = setup();
+    crm.userCreate({ name: 'Theirs' }, { ownerId: 'someone-else' });
+    crm.userCreate({ name: 'Imported' }, { origin: 'import' });
+    crm.userCreate({ name: 'Migrated' }, { origin: 'migration' });
+    const massUpdated = crm.userCreate(
+      { name: 'Imported, then mass-updated' },
+      { origin: 'import', massUpdated: true },
+    );
+    const mine = crm.userCreate({ name: 'Mine' });
+    await engine().activate();
+    expect([...outlookByCrmId(graph).keys()].sort()).toEqual([massUpdated, mine].sort());
+  });
+
+  test('sync before activation is refused', async () => {
+    const { engine } = setup();
+    await expect(engine().sync()).rejects.toBeInstanceOf(SyncNotEnabledError);
+  });
+});
+
+describe('incremental sync', () => {
+  test('edits flow both ways; a sync with no change writes nothing', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'Ada', phone: '1' });
+    await engine().activate();
+    const writesAfterActivation = graph.calls.write;
+    expect((await engine().sync()).applied).toEqual({});
+    expect(graph.calls.write).toBe(writesAfterActivation);
+
+    crm.userEdit(a, { phone: '2' });
+    const graphId = crm.links.get(a)!.graphId;
+    expect((await engine().sync()).applied).toEqual({ update: 1 });
+    expect(graph.items.get(graphId)?.snapshot).toEqual({ name: 'Ada', phone: '2' });
+
+    graph.userEdit(graphId, { name: 'Ada L.' });
+    expect((await engine().sync()).applied).toEqual({ update: 1 });
+    expect(crm.records.get(a)?.snapshot).toEqual({ name: 'Ada L.', phone: '2' });
+    expect((await engine().sync()).applied).toEqual({});
+  });
+
+  test('both sides edit the same field: the CRM wins and the Outlook value is kept as a conflict', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'Ada' });
+    await engine().activate();
+    const graphId = crm.links.get(a)!.graphId;
+    crm.userEdit(a, { name: 'CRM' });
+    graph.userEdit(graphId, { name: 'Outlook' });
+    const report = await engine().sync();
+    expect(report.conflicts).toBe(1);
+    expect(graph.items.get(graphId)?.snapshot).toEqual({ name: 'CRM' });
+    expect(crm.conflicts).toEqual([
+      { crmId: a, field: 'name', crmValue: 'CRM', graphValue: 'Outlook', winner: 'crm' },
+    ]);
+  });
+
+  test('deletions: Outlook deletion soft-deletes in the CRM, CRM deletion deletes in Outlook', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'Ada' });
+    const b = crm.userCreate({ name: 'Bob' });
+    await engine().activate();
+    graph.userDelete(crm.links.get(a)!.graphId);
+    crm.userDelete(b);
+    const bGraph = crm.links.get(b)!.graphId;
+    expect((await engine().sync()).applied).toEqual({ deleteCrm: 1, deleteGraph: 1 });
+    expect(crm.records.get(a)).toMatchObject({ deleted: true, snapshot: { name: 'Ada' } });
+    expect(graph.items.has(bGraph)).toBe(false);
+    expect(crm.links.size).toBe(0);
+  });
+
+  test('an expired delta cursor restarts the delta and reconciles against the links without duplicates', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'Ada' });
+    crm.userCreate({ name: 'Bob' });
+    await engine().activate();
+    const graphId = crm.links.get(a)!.graphId;
+    graph.userEdit(graphId, { name: 'Ada 2' });
+    const zoe = graph.userCreate({ name: 'Zoe' });
+    graph.expiredBefore = Number.MAX_SAFE_INTEGER;
+    const report = await engine().sync();
+    graph.expiredBefore = 0;
+    expect(report).toMatchObject({
+      mode: 'reconcile',
+      outcome: 'done',
+      applied: { update: 1, createCrm: 1 },
+    });
+    expect(graph.items.size).toBe(3);
+    expect(crm.records.size).toBe(3);
+    expect(crm.records.get(a)?.snapshot).toEqual({ name: 'Ada 2' });
+    expect(crm.links.size).toBe(3);
+    expect([...crm.links.values()].map((l) => l.graphId)).toContain(zoe);
+  });
+
+  test('replayed delta items collapse', async () => {
+    const { graph, crm, engine } = setup();
+    await engine().activate();
+    graph.replay = true;
+    graph.userCreate({ name: 'Once' });
+    await engine().sync();
+    expect(crm.records.size).toBe(1);
+  });
+
+  test('a mass deletion in Outlook stops the run with a report and deletes nothing', async () => {
+    const { graph, crm, engine } = setup();
+    for (let i = 0; i < 12; i++) crm.userCreate({ name: `P${i}` });
+    await engine().activate();
+    const cursor = crm.state.graphCursor;
+    for (const id of [...graph.items.keys()].slice(0, 8)) graph.userDelete(id);
+    const report = await engine().sync();
+    expect(report).toMatchObject({
+      outcome: 'refused',
+      refused: { reason: 'massDelete', deletions: { crm: 8, graph: 0 }, linked: 12 },
+    });
+    expect([...crm.records.values()].filter((r) => r.deleted)).toHaveLength(0);
+    expect(crm.state.graphCursor).toBe(cursor);
+    // Once the user confirms, the same run goes through.
+    const confirmed = await engine({ policy: { ...DEFAULT_POLICY, massDelete: false } }).sync();
+    expect(confirmed.applied).toEqual({ deleteCrm: 8 });
+  });
+});
+
+describe('deactivation', () => {
+  test('deletes the container in Outlook, forgets links and cursors, leaves the CRM intact', async () => {
+    const { graph, crm, engine } = setup();
+    crm.userCreate({ name: 'Ada' });
+    graph.container = null;
+    await engine().activate();
+    graph.userCreate({ name: 'From Outlook' });
+    await engine().sync();
+    const before = JSON.stringify([...crm.records]);
+    await engine().deactivate();
+    expect(graph.container).toBeNull();
+    expect(graph.items.size).toBe(0);
+    expect(crm.links.size).toBe(0);
+    expect(crm.state).toMatchObject({
+      enabled: false,
+      containerId: null,
+      graphCursor: null,
+      crmCursor: null,
+    });
+    expect(JSON.stringify([...crm.records])).toBe(before);
+    await expect(engine().sync()).rejects.toBeInstanceOf(SyncNotEnabledError);
+  });
+
+  test('the container deleted in Outlook deactivates the sync; the CRM keeps every record', async () => {
+    const { graph, crm, engine } = setup();
+    crm.userCreate({ name: 'Ada' });
+    crm.userCreate({ name: 'Bob' });
+    await engine().activate();
+    graph.userDeleteContainer();
+    const report = await engine().sync();
+    expect(report.outcome).toBe('deactivated');
+    expect([...crm.records.values()].every((r) => !r.deleted)).toBe(true);
+    expect(crm.links.size).toBe(0);
+    expect(crm.state.enabled).toBe(false);
+  });
+});
+
+describe('lease, crashes and retries', () => {
+  test('two runners never sync one user and resource at once; a dead runner’s lease expires', async () => {
+    const { crm, engine } = setup();
+    crm.userCreate({ name: 'Ada' });
+    await crm.acquireLease('other-runner', 60_000);
+    await expect(engine().activate()).rejects.toBeInstanceOf(SyncBusyError);
+    crm.now += 60_001;
+    await expect(engine().activate()).resolves.toMatchObject({ outcome: 'done' });
+    expect(crm.lease).toBeNull();
+  });
+
+  test('a crash after Outlook created items but before their links were stored: the rerun re-links', async () => {
+    const { graph, crm, engine } = setup();
+    graph.honoursTransactionId = false;
+    for (let i = 0; i < 5; i++) crm.userCreate({ name: `P${i}` });
+    const fuse = { calls: Infinity, after: true };
+    const dying = new SyncEngine({
+      resource: 'contacts',
+      graph: withFuse(graph, fuse),
+      crm: withFuse(crm, fuse),
+      holder: 'dying',
+    });
+    // Die right after the Graph write call returns: items exist, links do not.
+    const originalWrite = graph.write.bind(graph);
+    graph.write = async (...args) => {
+      const result = await originalWrite(...args);
+      fuse.calls = 0;
+      return result;
+    };
+    await expect(dying.activate()).rejects.toBeInstanceOf(Crash);
+    graph.write = originalWrite;
+    expect(graph.items.size).toBe(5);
+    expect(crm.links.size).toBe(0);
+    expect(crm.pending.size).toBe(5);
+
+    crm.now += 10 * 60_000;
+    const report = await engine().activate();
+    expect(report.outcome).toBe('done');
+    expect(report.applied).toEqual({ update: 5 });
+    expect(graph.items.size).toBe(5);
+    expect(crm.links.size).toBe(5);
+    expect(crm.pending.size).toBe(0);
+  });
+
+  test('a write whose answer was lost is retried next run without a duplicate', async () => {
+    const { graph, crm, engine } = setup();
+    graph.honoursTransactionId = false;
+    crm.userCreate({ name: 'Ada' });
+    graph.faults = { failRate: 0, lostRate: 1, random: () => 0.5 };
+    const first = await engine().activate();
+    expect(first.outcome).toBe('partial');
+    expect(first.failures).toEqual([expect.objectContaining({ action: 'createGraph', kind: 'temporary' })]);
+    graph.faults = null;
+    expect((await engine().sync()).outcome).toBe('done');
+    expect(graph.items.size).toBe(1);
+    expect(crm.links.size).toBe(1);
+  });
+});
