@@ -161,8 +161,9 @@ export class MailboxGuard {
   }
 
   stats(user?: string): MailboxStats[] {
+    if (user) return [structuredClone(this.runtime(user).stats)];
     const all = [...this.mailboxes.values()].map((rt) => structuredClone(rt.stats));
-    return user ? all.filter((s) => s.user === user.toLowerCase()) : all.filter((s) => s.requests > 0);
+    return all.filter((s) => s.requests > 0 || s.batches > 0);
   }
 
   /** Back to Outlook's limits with no faults, empty request windows and statistics. */
