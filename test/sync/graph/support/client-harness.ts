@@ -50,6 +50,7 @@ export interface Created {
   id: string;
   subject?: string;
   displayName?: string;
+  givenName?: string;
 }
 
 /** One hour on 2026-12-01 plus `i` hours, UTC. */
