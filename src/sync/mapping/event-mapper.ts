@@ -34,7 +34,13 @@ import {
   windowsToIana,
 } from '../../domain/time-zones';
 import type { FieldValue, GraphBody, ResourceMapper, Snapshot } from '../model';
-import { isGraphSeries, type GraphAttendee, type GraphEvent, type GraphEventItem } from './graph-event';
+import {
+  isGraphSeries,
+  type GraphAttendee,
+  type GraphEvent,
+  type GraphEventItem,
+  type GraphSeries,
+} from './graph-event';
 import { PARTICIPANTS_PROPERTY, readExtendedProperty } from './extended-properties';
 import { normaliseLine, normaliseText, sortedObject } from './normalise';
 
@@ -368,12 +374,11 @@ function expectedDates(
   return occurrenceDates(timing.recurrence, { ...(bounded ? {} : { toDate: latest }), limit: 5000 });
 }
 
-function graphExceptionDrafts(
-  item: Extract<GraphEventItem, { master: GraphEvent }>,
-  master: Snapshot,
-): ExceptionDraft[] {
-  const timing = seriesTiming(master);
-  if (!timing) return [];
+/** Which instance stands for which pattern date, and the pattern dates the instances were asked for. */
+function placeInstances(
+  item: GraphSeries,
+  timing: SeriesTiming,
+): { claimed: Map<string, GraphEvent>; expected: string[] } {
   const instances = item.instances.filter((i) => !i.isCancelled);
   const claimed = new Map<string, GraphEvent>();
   const unplaced: GraphEvent[] = [];
@@ -395,7 +400,13 @@ function graphExceptionDrafts(
     });
     claimed.set(free.splice(best, 1)[0]!, instance);
   }
+  return { claimed, expected };
+}
 
+function graphExceptionDrafts(item: GraphSeries, master: Snapshot): ExceptionDraft[] {
+  const timing = seriesTiming(master);
+  if (!timing) return [];
+  const { claimed, expected } = placeInstances(item, timing);
   const drafts: ExceptionDraft[] = expected
     .filter((d) => !claimed.has(d))
     .map((d) => ({ originalStartDate: d, cancelled: true }));
@@ -601,4 +612,78 @@ function toCrm(snapshot: Snapshot, changed?: readonly string[]): Partial<EventFi
 /** The event mapper. Fields are the CRM event fields that sync, in a stable order. */
 export function createEventMapper(): ResourceMapper<EventFields, GraphEventItem> {
   return { fields: EVENT_FIELDS, fromCrm, fromGraph, toGraph, toCrm };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Occurrence writes
+
+export interface OccurrenceWrites {
+  /** Instances to delete: each cancels its date (Graph mails no one for events without attendees). */
+  cancel: { id: string; originalStartDate: string }[];
+  /** Instances to patch, turning them into (or back from) exceptions. */
+  update: { id: string; originalStartDate: string; body: GraphBody }[];
+  /**
+   * Dates the CRM wants held but Outlook cancelled: Graph cannot bring a cancelled occurrence back,
+   * so the caller reports them (or reads the cancellation back into the CRM).
+   */
+  unrestorable: string[];
+}
+
+/**
+ * The writes that make a Graph series' occurrences match a snapshot's `exceptions`, after its
+ * master is written. Only dates the series' instances cover are touched.
+ */
+export function planOccurrenceWrites(snapshot: Snapshot, series: GraphSeries): OccurrenceWrites {
+  const writes: OccurrenceWrites = { cancel: [], update: [], unrestorable: [] };
+  const timing = seriesTiming(snapshot);
+  if (!timing) return writes;
+  const { claimed, expected } = placeInstances(series, timing);
+  const current = new Map(
+    (fromGraph(series).exceptions as unknown as ExceptionDraft[]).map((e) => [e.originalStartDate, e]),
+  );
+  const wanted = new Map(
+    ((snapshot.exceptions ?? []) as unknown as ExceptionDraft[]).map((e) => [e.originalStartDate, e]),
+  );
+  const inReach = new Set(expected);
+  const attendees = (snapshot.attendees ?? []) as unknown as SnapshotAttendee[];
+  for (const date of [...new Set([...current.keys(), ...wanted.keys()])].sort()) {
+    if (!inReach.has(date)) continue;
+    const want = wanted.get(date);
+    const have = current.get(date);
+    if (JSON.stringify(want ?? null) === JSON.stringify(have ?? null)) continue;
+    if (have?.cancelled) {
+      writes.unrestorable.push(date);
+      continue;
+    }
+    const instance = claimed.get(date);
+    if (!instance?.id) continue;
+    if (want?.cancelled) {
+      writes.cancel.push({ id: instance.id, originalStartDate: date });
+      continue;
+    }
+    const regular = regularOccurrence(timing, date);
+    const start = want?.start ?? regular?.start;
+    const end = want?.end ?? regular?.end;
+    if (!start || !end) continue;
+    const description =
+      want?.description !== undefined ? want.description : (snapshot.description as string | null);
+    const body: GraphBody = {
+      subject: (want?.title !== undefined ? want.title : (snapshot.title as string | null)) ?? '',
+      location: {
+        displayName:
+          (want?.location !== undefined ? want.location : (snapshot.location as string | null)) ?? '',
+      },
+      body: { contentType: 'text', content: composeBody(description ?? null, attendees) },
+    };
+    if (timing.isAllDay) {
+      const name = graphZoneName(timing.zone);
+      body.start = { dateTime: instantToLocal(start, timing.zone), timeZone: name };
+      body.end = { dateTime: instantToLocal(end, timing.zone), timeZone: name };
+    } else {
+      body.start = toGraphTime(start, timing.zone);
+      body.end = toGraphTime(end, timing.zone);
+    }
+    writes.update.push({ id: instance.id, originalStartDate: date, body });
+  }
+  return writes;
 }

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { EventFields } from '../../../src/domain/event';
 import { instantToLocal, localToInstant } from '../../../src/domain/time-zones';
-import { createEventMapper } from '../../../src/sync/mapping/event-mapper';
+import { createEventMapper, planOccurrenceWrites } from '../../../src/sync/mapping/event-mapper';
 import {
   crmIdOf,
   crmIdProperty,
@@ -191,6 +191,50 @@ describe('recurring series', () => {
     expect(mapper.toCrm(snapshot, ['exceptions'])).toEqual({ exceptions });
     // The CRM event holding those exceptions has the same snapshot: nothing left to sync.
     expect(mapper.fromCrm({ ...crm, exceptions })).toEqual(snapshot);
+  });
+});
+
+describe('CRM exceptions written to a Graph series', () => {
+  const crm = aCrmEventAt('2026-10-16T09:00:00', 'America/New_York', 90, {
+    recurrence: {
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['friday'] },
+      range: { type: 'endDate', startDate: '2026-10-16', endDate: '2026-11-20' },
+    },
+  });
+  const window = { start: '2026-10-01T00:00:00Z', end: '2026-12-01T00:00:00Z' };
+
+  async function apply(snapshot: ReturnType<typeof mapper.fromCrm>, masterId: string) {
+    const writes = planOccurrenceWrites(snapshot, await readSeries(masterId, window));
+    for (const { id } of writes.cancel) await graph.ok(204, 'DELETE', `/me/events/${id}`);
+    for (const { id, body } of writes.update) await graph.ok(200, 'PATCH', `/me/events/${id}`, body);
+    return writes;
+  }
+
+  test('a moved, a retitled and a cancelled occurrence reach Outlook and read back the same', async () => {
+    const master = await push(crm);
+    const exceptions: EventFields['exceptions'] = [
+      // After New York's DST change (1 November): moved to Thursday 14:00 local.
+      {
+        originalStartDate: '2026-11-06',
+        start: localToInstant('2026-11-05T14:00:00', 'America/New_York').toISOString(),
+        end: localToInstant('2026-11-05T15:00:00', 'America/New_York').toISOString(),
+      },
+      { originalStartDate: '2026-10-23', title: 'Board prep', location: 'Room 9' },
+      { originalStartDate: '2026-10-30', cancelled: true },
+    ];
+    const wanted = mapper.fromCrm({ ...crm, exceptions });
+    const writes = await apply(wanted, master.id!);
+    expect(writes.cancel.map((w) => w.originalStartDate)).toEqual(['2026-10-30']);
+    expect(writes.update.map((w) => w.originalStartDate)).toEqual(['2026-10-23', '2026-11-06']);
+    expect(mapper.fromGraph(await readSeries(master.id!, window))).toEqual(wanted);
+
+    // Dropping the edits in the CRM puts the occurrences back; the cancelled date cannot come back.
+    const plain = mapper.fromCrm(crm);
+    const undo = await apply(plain, master.id!);
+    expect(undo.unrestorable).toEqual(['2026-10-30']);
+    expect(mapper.fromGraph(await readSeries(master.id!, window)).exceptions).toEqual([
+      { cancelled: true, originalStartDate: '2026-10-30' },
+    ]);
   });
 });
 
