@@ -1,13 +1,8 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Graph answers are arbitrary JSON. */
 import fc from 'fast-check';
 import type { EventFields } from '../../../src/domain/event';
 import { instantToLocal, localToInstant } from '../../../src/domain/time-zones';
 import { createEventMapper, planOccurrenceWrites } from '../../../src/sync/mapping/event-mapper';
-import {
-  crmIdOf,
-  crmIdProperty,
-  expandTandemProperties,
-} from '../../../src/sync/mapping/extended-properties';
+import { crmIdOf, withCrmId, expandTandemProperties } from '../../../src/sync/mapping/extended-properties';
 import type { GraphEvent, GraphSeries } from '../../../src/sync/mapping/graph-event';
 import { BRUNO, CARMEN } from '../../sandbox/support/sandbox-harness';
 import { withDomainRules } from './support/sandbox-rules';
@@ -36,11 +31,9 @@ const TEXT = 'outlook.body-content-type="text"';
 let sequence = 0;
 async function push(event: EventFields): Promise<GraphEvent> {
   const crmId = `crm-${++sequence}`;
-  const body = mapper.toGraph(mapper.fromCrm(event));
-  const properties = [...((body.singleValueExtendedProperties as any[]) ?? []), crmIdProperty(crmId)];
+  const body = withCrmId(mapper.toGraph(mapper.fromCrm(event)), crmId);
   const created = await graph.ok(201, 'POST', `/me/calendars/${calendar}/events`, {
     ...body,
-    singleValueExtendedProperties: properties,
     transactionId: `tx-${crmId}`,
   });
   const read = await read1(created.id);
