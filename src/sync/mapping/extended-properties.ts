@@ -50,3 +50,18 @@ export function crmIdOf(item: {
 }): string | undefined {
   return readExtendedProperty(item.singleValueExtendedProperties, CRM_ID_PROPERTY);
 }
+
+/**
+ * A create body carrying the CRM id, next to any properties the mapper already put on it (the
+ * event mapper writes the participants property).
+ */
+export function withCrmId<T extends Record<string, unknown>>(body: T, crmId: string): T {
+  const existing = (body.singleValueExtendedProperties as GraphExtendedProperty[] | undefined) ?? [];
+  return {
+    ...body,
+    singleValueExtendedProperties: [
+      ...existing.filter((p) => !samePropertyId(p.id, CRM_ID_PROPERTY)),
+      crmIdProperty(crmId),
+    ],
+  };
+}
