@@ -242,10 +242,8 @@ export class SyncEngine {
     const retry = failures.some((f) => isRetryable(f.kind) || f.kind === 'notFound');
     if (!retry) {
       await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor, initialDone: true });
-      const stale = unresolved
-        .map((p) => p.crmId)
-        .filter((id) => !applied.some((a) => actionCrmId(a) === id));
-      if (stale.length > 0) await this.crm.dropPending(stale);
+      // Every create of this run is linked or failed for good, and every earlier one was looked up.
+      if (transactionIds.size > 0) await this.crm.dropPending([...transactionIds.keys()]);
     }
     this.progress('done', total, total);
     return this.report(mode, retry ? 'partial' : 'done', applied, failures, null);
@@ -423,10 +421,6 @@ function crmCommit(
     case 'deleteDuplicate':
       return null;
   }
-}
-
-function actionCrmId(action: Action): string | null {
-  return 'crmId' in action ? action.crmId : null;
 }
 
 function failure(action: Action, kind: PortErrorKind, message: string): SyncFailure {
