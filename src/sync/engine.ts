@@ -1,3 +1,4 @@
+import { sameSnapshot } from './snapshot';
 import type { CrmChange, GraphChange, Link } from './changes';
 import type { SyncResource } from './model';
 import {
@@ -242,13 +243,33 @@ export class SyncEngine {
     const retry = failures.some((f) => isRetryable(f.kind) || f.kind === 'notFound');
     if (!retry) {
       await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor, initialDone: true });
-      const stale = unresolved
-        .map((p) => p.crmId)
-        .filter((id) => !applied.some((a) => actionCrmId(a) === id));
-      if (stale.length > 0) await this.crm.dropPending(stale);
+      // Every create of this run is linked or failed for good, and every earlier one was looked up.
+      if (transactionIds.size > 0) await this.crm.dropPending([...transactionIds.keys()]);
+      if (applied.some(writesGraph)) await this.absorbEchoes(containerId, graphRead.cursor);
     }
     this.progress('done', total, total);
     return this.report(mode, retry ? 'partial' : 'done', applied, failures, null);
+  }
+
+  /**
+   * Our own writes come back in the next delta. Reading them now, while they are all there is, keeps
+   * the next run's read small: the cursor moves past them only if nothing else changed meanwhile.
+   */
+  private async absorbEchoes(containerId: string, cursor: string): Promise<void> {
+    const links = await this.crm.loadLinks();
+    const byGraph = new Map(links.map((l) => [l.graphId, l]));
+    let read;
+    try {
+      read = await this.graph.changes(containerId, cursor, new Set(byGraph.keys()));
+    } catch (error) {
+      if (error instanceof PortError) return;
+      throw error;
+    }
+    const onlyEchoes = read.changes.every((g) => {
+      const link = byGraph.get(g.graphId);
+      return g.deleted ? link === undefined : link !== undefined && sameSnapshot(link.snapshot, g.snapshot);
+    });
+    if (onlyEchoes) await this.crm.saveState({ graphCursor: read.cursor });
   }
 
   private async execute(
@@ -425,8 +446,12 @@ function crmCommit(
   }
 }
 
-function actionCrmId(action: Action): string | null {
-  return 'crmId' in action ? action.crmId : null;
+function writesGraph(action: Action): boolean {
+  return (
+    action.type !== 'createCrm' &&
+    action.type !== 'unlink' &&
+    !(action.type === 'update' && action.toGraph.length === 0)
+  );
 }
 
 function failure(action: Action, kind: PortErrorKind, message: string): SyncFailure {

@@ -115,6 +115,28 @@ describe('incremental sync', () => {
     expect((await engine().sync()).applied).toEqual({});
   });
 
+  test('our own writes are read back at the end of the run, so the next run’s delta is empty', async () => {
+    const { graph, crm, engine } = setup();
+    for (let i = 0; i < 5; i++) crm.userCreate({ name: `P${i}` });
+    await engine().activate();
+    const read = await graph.changes(graph.container!.id, crm.state.graphCursor, new Set());
+    expect(read.changes).toEqual([]);
+    // With a change by the user meanwhile, the cursor stays put and the next run sees both.
+    const a = [...crm.links.keys()][0]!;
+    crm.userEdit(a, { name: 'edited' });
+    const cursor = crm.state.graphCursor;
+    const original = graph.write.bind(graph);
+    graph.write = async (containerId, writes) => {
+      const result = await original(containerId, writes);
+      graph.userCreate({ name: 'typed in Outlook during the run' });
+      return result;
+    };
+    await engine().sync();
+    graph.write = original;
+    expect(crm.state.graphCursor).toBe(cursor);
+    expect((await engine().sync()).applied).toEqual({ createCrm: 1 });
+  });
+
   test('both sides edit the same field: the CRM wins and the Outlook value is kept as a conflict', async () => {
     const { graph, crm, engine } = setup();
     const a = crm.userCreate({ name: 'Ada' });

@@ -95,6 +95,18 @@ export interface SyncStateTable {
   lease_expires_at: NullableTimestamp;
   status: Json<Record<string, unknown>>;
   updated_at: Timestamp;
+  /** 003: the initial sync finished; later runs are incremental. */
+  initial_done: Generated<boolean>;
+}
+
+/** 003: creates sent to Outlook whose links are not stored yet. */
+export interface SyncPendingTable {
+  org_id: string;
+  user_id: string;
+  resource: 'contacts' | 'events';
+  crm_id: string;
+  transaction_id: string;
+  created_at: Timestamp;
 }
 
 export interface SyncLinksTable {
@@ -133,5 +145,6 @@ export interface Database {
   field_mappings: FieldMappingsTable;
   sync_state: SyncStateTable;
   sync_links: SyncLinksTable;
+  sync_pending: SyncPendingTable;
   conflicts: ConflictsTable;
 }

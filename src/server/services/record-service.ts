@@ -47,6 +47,13 @@ type RecordTable = 'contacts';
 export class RecordService {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Runs `work` in a transaction, joining the caller's when the service was built on one. */
+  private transact<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.isTransaction
+      ? work(this.db as Transaction<Database>)
+      : this.db.transaction().execute(work);
+  }
+
   async create(actor: Actor, resource: Resource, input: CreateInput): Promise<CrmRecord> {
     const [record] = await this.createMany(actor, resource, [input]);
     return record as CrmRecord;
@@ -61,7 +68,7 @@ export class RecordService {
       if (problem) throw badRequest(inputs.length > 1 ? `records[${index}]: ${problem}` : problem);
       return { input, data };
     });
-    return this.db.transaction().execute(async (trx) => {
+    return this.transact(async (trx) => {
       await this.checkOwners(
         trx,
         actor,
@@ -128,7 +135,7 @@ export class RecordService {
     expectedVersion?: number,
   ): Promise<CrmRecord> {
     const def = RESOURCE_DEFINITIONS[resource];
-    return this.db.transaction().execute(async (trx) => {
+    return this.transact(async (trx) => {
       const row = await this.findModifiable(trx, actor, def, id, expectedVersion);
       if (row.deleted_at) throw notFound(def.label);
       const data = applyPatch(row.data, patch);
@@ -163,7 +170,7 @@ export class RecordService {
     bySync = false,
   ): Promise<void> {
     const def = RESOURCE_DEFINITIONS[resource];
-    await this.db.transaction().execute(async (trx) => {
+    await this.transact(async (trx) => {
       const row = await this.findModifiable(trx, actor, def, id, expectedVersion);
       if (row.deleted_at) return;
       const seq = await allocateSeq(trx, actor.orgId, 1);
@@ -184,7 +191,7 @@ export class RecordService {
 
   async restore(actor: Actor, resource: Resource, id: string): Promise<CrmRecord> {
     const def = RESOURCE_DEFINITIONS[resource];
-    return this.db.transaction().execute(async (trx) => {
+    return this.transact(async (trx) => {
       const row = await this.findModifiable(trx, actor, def, id);
       if (!row.deleted_at) return toRecord(row);
       const seq = await allocateSeq(trx, actor.orgId, 1);
@@ -209,7 +216,7 @@ export class RecordService {
   async massUpdate(actor: Actor, resource: Resource, ids: string[], patch: Fields): Promise<number> {
     const def = RESOURCE_DEFINITIONS[resource];
     const unique = [...new Set(ids)];
-    return this.db.transaction().execute(async (trx) => {
+    return this.transact(async (trx) => {
       const rows = await trx
         .selectFrom(table(def))
         .selectAll()

@@ -1,0 +1,439 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Resource } from '../../domain/record';
+import type { CrmChange, Link } from '../../sync/changes';
+import type { ResourceMapper, Snapshot, SyncResource } from '../../sync/model';
+import {
+  EMPTY_STATE,
+  type CrmCommit,
+  type CrmPort,
+  type EligibleRecords,
+  type Outcome,
+  type PendingCreate,
+  type PortErrorKind,
+  type SyncState,
+} from '../../sync/ports';
+import { normalizeSnapshot, snapshotHash } from '../../sync/snapshot';
+import type { Actor } from '../auth/permissions';
+import type { Database } from '../db/schema';
+import { HttpError } from '../errors';
+import { RecordService, type CrmRecord, type Fields } from './record-service';
+
+/** The CRM half of a mapper: what the database port needs to turn records into snapshots and back. */
+export type CrmSnapshotMapper = Pick<ResourceMapper<Fields, unknown>, 'fromCrm' | 'toCrm'>;
+
+const FEED_PAGE = 1000;
+const IN_LIST = 500;
+
+/** The CRM table behind a sync resource. */
+export function crmResource(resource: SyncResource): Resource {
+  return resource === 'calendar' ? 'events' : 'contacts';
+}
+
+/**
+ * `CrmPort` over the companion store, for runs inside the server or the CLI. Records go through the
+ * record service (validation, change sequence, soft delete); every sync-state query is scoped by
+ * organisation, user and resource. Each commit is one transaction: the record write, its link and its
+ * conflicts land together or not at all.
+ */
+export class DbCrmPort implements CrmPort {
+  private readonly table: Resource;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly actor: Actor,
+    readonly resource: SyncResource,
+    private readonly mapper: CrmSnapshotMapper,
+  ) {
+    this.table = crmResource(resource);
+  }
+
+  private scope() {
+    return { org_id: this.actor.orgId, user_id: this.actor.userId, resource: this.table };
+  }
+
+  private async ensureState(db: Kysely<Database> = this.db): Promise<void> {
+    await db
+      .insertInto('sync_state')
+      .values({ ...this.scope(), status: '{}' })
+      .onConflict((oc) => oc.columns(['user_id', 'resource']).doNothing())
+      .execute();
+  }
+
+  async acquireLease(holder: string, ttlMs: number): Promise<boolean> {
+    await this.ensureState();
+    // The database's clock decides expiry, so runners on different machines agree on it.
+    const row = await this.db
+      .updateTable('sync_state')
+      .set({
+        lease_owner: holder,
+        lease_expires_at: sql<Date>`now() + ${Math.max(1, Math.round(ttlMs))} * interval '1 millisecond'`,
+      })
+      .where('org_id', '=', this.actor.orgId)
+      .where('user_id', '=', this.actor.userId)
+      .where('resource', '=', this.table)
+      .where((eb) =>
+        eb.or([
+          eb('lease_owner', 'is', null),
+          eb('lease_owner', '=', holder),
+          eb('lease_expires_at', '<', sql<Date>`now()`),
+        ]),
+      )
+      .returning('lease_owner')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    await this.db
+      .updateTable('sync_state')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('org_id', '=', this.actor.orgId)
+      .where('user_id', '=', this.actor.userId)
+      .where('resource', '=', this.table)
+      .where('lease_owner', '=', holder)
+      .execute();
+  }
+
+  async loadState(): Promise<SyncState> {
+    const row = await this.db
+      .selectFrom('sync_state')
+      .select(['enabled', 'container_id', 'delta_link', 'crm_cursor', 'initial_done'])
+      .where('org_id', '=', this.actor.orgId)
+      .where('user_id', '=', this.actor.userId)
+      .where('resource', '=', this.table)
+      .executeTakeFirst();
+    if (!row) return { ...EMPTY_STATE };
+    return {
+      enabled: row.enabled,
+      containerId: row.container_id,
+      graphCursor: row.delta_link,
+      crmCursor: row.crm_cursor,
+      initialDone: row.initial_done,
+    };
+  }
+
+  async saveState(patch: Partial<SyncState>): Promise<void> {
+    await this.ensureState();
+    const set: Record<string, unknown> = {};
+    if (patch.enabled !== undefined) set.enabled = patch.enabled;
+    if (patch.containerId !== undefined) set.container_id = patch.containerId;
+    if (patch.graphCursor !== undefined) set.delta_link = patch.graphCursor;
+    if (patch.crmCursor !== undefined) set.crm_cursor = patch.crmCursor;
+    if (patch.initialDone !== undefined) set.initial_done = patch.initialDone;
+    await this.db
+      .updateTable('sync_state')
+      .set({ ...set, updated_at: sql<Date>`now()` })
+      .where('org_id', '=', this.actor.orgId)
+      .where('user_id', '=', this.actor.userId)
+      .where('resource', '=', this.table)
+      .execute();
+  }
+
+  async loadLinks(): Promise<Link[]> {
+    const rows = await this.db
+      .selectFrom('sync_links')
+      .select(['crm_id', 'graph_id', 'snapshot', 'change_key'])
+      .where('org_id', '=', this.actor.orgId)
+      .where('user_id', '=', this.actor.userId)
+      .where('resource', '=', this.table)
+      .execute();
+    return rows.map((r) => ({
+      crmId: r.crm_id,
+      graphId: r.graph_id,
+      snapshot: r.snapshot as Snapshot,
+      changeKey: r.change_key,
+    }));
+  }
+
+  async loadPending(): Promise<PendingCreate[]> {
+    const rows = await this.db
+      .selectFrom('sync_pending')
+      .select(['crm_id', 'transaction_id'])
+      .where('org_id', '=', this.actor.orgId)
+      .where('user_id', '=', this.actor.userId)
+      .where('resource', '=', this.table)
+      .execute();
+    return rows.map((r) => ({ crmId: r.crm_id, transactionId: r.transaction_id }));
+  }
+
+  async addPending(pending: readonly PendingCreate[]): Promise<void> {
+    for (let i = 0; i < pending.length; i += IN_LIST) {
+      await this.db
+        .insertInto('sync_pending')
+        .values(
+          pending
+            .slice(i, i + IN_LIST)
+            .map((p) => ({ ...this.scope(), crm_id: p.crmId, transaction_id: p.transactionId })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['org_id', 'user_id', 'resource', 'crm_id'])
+            .doUpdateSet({ transaction_id: (eb) => eb.ref('excluded.transaction_id') }),
+        )
+        .execute();
+    }
+  }
+
+  async dropPending(crmIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < crmIds.length; i += IN_LIST) {
+      await this.db
+        .deleteFrom('sync_pending')
+        .where('org_id', '=', this.actor.orgId)
+        .where('user_id', '=', this.actor.userId)
+        .where('resource', '=', this.table)
+        .where('crm_id', 'in', crmIds.slice(i, i + IN_LIST))
+        .execute();
+    }
+  }
+
+  async forget(): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const table of ['sync_links', 'sync_pending'] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('org_id', '=', this.actor.orgId)
+          .where('user_id', '=', this.actor.userId)
+          .where('resource', '=', this.table)
+          .execute();
+      }
+      await trx
+        .updateTable('sync_state')
+        .set({
+          enabled: false,
+          container_id: null,
+          delta_link: null,
+          crm_cursor: null,
+          initial_done: false,
+          updated_at: sql<Date>`now()`,
+        })
+        .where('org_id', '=', this.actor.orgId)
+        .where('user_id', '=', this.actor.userId)
+        .where('resource', '=', this.table)
+        .execute();
+    });
+  }
+
+  /**
+   * The user's own eligible records: origin import/migration only once mass-updated. Events: those not
+   * yet ended, soonest first, then the most recently ended; contacts: the most recently changed first.
+   */
+  async eligibleRecords(limit: number): Promise<EligibleRecords> {
+    const org = await this.db
+      .selectFrom('orgs')
+      .select('change_seq')
+      .where('id', '=', this.actor.orgId)
+      .executeTakeFirstOrThrow();
+    const cursor = String(Number(org.change_seq));
+    const records: { crmId: string; snapshot: Snapshot }[] = [];
+    const push = (rows: { id: string; data: Record<string, unknown> }[]) => {
+      for (const r of rows) records.push({ crmId: r.id, snapshot: this.snapshot(r.data) });
+    };
+    if (this.table === 'events') {
+      const base = () =>
+        this.db
+          .selectFrom('events')
+          .select(['id', 'data'])
+          .where('org_id', '=', this.actor.orgId)
+          .where('owner_id', '=', this.actor.userId)
+          .where('deleted_at', 'is', null)
+          .where((eb) =>
+            eb.or([eb('origin', 'not in', ['import', 'migration']), eb('mass_updated_at', 'is not', null)]),
+          );
+      push(
+        await base()
+          .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>=', sql<Date>`now()`)]))
+          .orderBy('start_at')
+          .orderBy('id')
+          .limit(limit)
+          .execute(),
+      );
+      if (records.length < limit) {
+        push(
+          await base()
+            .where('end_at', '<', sql<Date>`now()`)
+            .orderBy('end_at', 'desc')
+            .orderBy('id')
+            .limit(limit - records.length)
+            .execute(),
+        );
+      }
+    } else {
+      push(
+        await this.db
+          .selectFrom('contacts')
+          .select(['id', 'data'])
+          .where('org_id', '=', this.actor.orgId)
+          .where('owner_id', '=', this.actor.userId)
+          .where('deleted_at', 'is', null)
+          .where((eb) =>
+            eb.or([eb('origin', 'not in', ['import', 'migration']), eb('mass_updated_at', 'is not', null)]),
+          )
+          .orderBy('updated_at', 'desc')
+          .orderBy('id')
+          .limit(limit)
+          .execute(),
+      );
+    }
+    return { records, cursor };
+  }
+
+  async changes(cursor: string): Promise<{ changes: CrmChange[]; cursor: string }> {
+    const service = new RecordService(this.db);
+    const changes: CrmChange[] = [];
+    let at = cursor;
+    for (;;) {
+      const page = await service.changes(this.actor, this.table, at, FEED_PAGE, this.actor.userId);
+      for (const record of page.changes) if (eligible(record)) changes.push(this.change(record));
+      at = page.cursor;
+      if (!page.hasMore) break;
+    }
+    return { changes, cursor: at };
+  }
+
+  async getRecords(crmIds: readonly string[]): Promise<CrmChange[]> {
+    const out: CrmChange[] = [];
+    for (let i = 0; i < crmIds.length; i += IN_LIST) {
+      const rows = await this.db
+        .selectFrom(this.table === 'events' ? 'events' : 'contacts')
+        .select(['id', 'data', 'deleted_at', 'origin', 'mass_updated_at'])
+        .where('org_id', '=', this.actor.orgId)
+        .where('owner_id', '=', this.actor.userId)
+        .where('id', 'in', crmIds.slice(i, i + IN_LIST))
+        .execute();
+      for (const r of rows) {
+        if (['import', 'migration'].includes(r.origin) && !r.mass_updated_at) continue;
+        out.push(
+          r.deleted_at ? { crmId: r.id, deleted: true } : { crmId: r.id, snapshot: this.snapshot(r.data) },
+        );
+      }
+    }
+    return out;
+  }
+
+  async commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
+    const outcomes: Outcome<{ crmId: string }>[] = [];
+    for (const c of commits) {
+      try {
+        const crmId = await this.db.transaction().execute((trx) => this.commitOne(trx, c));
+        outcomes.push({ ok: true, value: { crmId } });
+      } catch (error) {
+        // Rules of the CRM (validation, permissions) fail one item; anything else stops the run.
+        if (!(error instanceof HttpError)) throw error;
+        outcomes.push({ ok: false, error: { kind: kindOf(error), message: error.message } });
+      }
+    }
+    return outcomes;
+  }
+
+  private async commitOne(trx: Transaction<Database>, c: CrmCommit): Promise<string> {
+    const records = new RecordService(trx);
+    let crmId = c.link?.op === 'save' ? c.link.crmId : c.link?.crmId;
+    const w = c.record;
+    if (w?.op === 'create') {
+      const created = await records.create(this.actor, this.table, {
+        fields: this.mapper.toCrm(w.snapshot) as Fields,
+        origin: 'sync',
+      });
+      crmId = created.id;
+    } else if (w?.op === 'update') {
+      if (w.restore) await records.restore(this.actor, this.table, w.crmId);
+      if (w.fields.length > 0) {
+        await records.update(
+          this.actor,
+          this.table,
+          w.crmId,
+          this.mapper.toCrm(w.snapshot, w.fields) as Fields,
+        );
+      }
+    } else if (w?.op === 'delete') {
+      await records.remove(this.actor, this.table, w.crmId, undefined, true);
+    }
+    if (!crmId) throw new Error('A sync commit needs a record id.');
+
+    if (c.link?.op === 'save') {
+      const snapshot = normalizeSnapshot(c.link.snapshot);
+      await trx
+        .insertInto('sync_links')
+        .values({
+          ...this.scope(),
+          crm_id: crmId,
+          graph_id: c.link.graphId,
+          change_key: c.link.changeKey,
+          snapshot: JSON.stringify(snapshot),
+          snapshot_hash: snapshotHash(snapshot),
+        })
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'resource', 'crm_id']).doUpdateSet({
+            graph_id: c.link?.op === 'save' ? c.link.graphId : '',
+            change_key: c.link?.op === 'save' ? c.link.changeKey : null,
+            snapshot: JSON.stringify(snapshot),
+            snapshot_hash: snapshotHash(snapshot),
+            updated_at: sql<Date>`now()`,
+          }),
+        )
+        .execute();
+      await trx
+        .deleteFrom('sync_pending')
+        .where('org_id', '=', this.actor.orgId)
+        .where('user_id', '=', this.actor.userId)
+        .where('resource', '=', this.table)
+        .where('crm_id', '=', crmId)
+        .execute();
+    } else if (c.link?.op === 'remove') {
+      await trx
+        .deleteFrom('sync_links')
+        .where('org_id', '=', this.actor.orgId)
+        .where('user_id', '=', this.actor.userId)
+        .where('resource', '=', this.table)
+        .where('crm_id', '=', crmId)
+        .execute();
+    }
+    if (c.conflicts && c.conflicts.length > 0) {
+      await trx
+        .insertInto('conflicts')
+        .values(
+          c.conflicts.map((x) => ({
+            id: uuidv7(),
+            ...this.scope(),
+            crm_id: x.crmId,
+            field: x.field,
+            crm_value: JSON.stringify(x.crmValue),
+            graph_value: JSON.stringify(x.graphValue),
+            winner: x.winner,
+          })),
+        )
+        .execute();
+    }
+    return crmId;
+  }
+
+  private snapshot(data: Record<string, unknown>): Snapshot {
+    return normalizeSnapshot(this.mapper.fromCrm(data));
+  }
+
+  private change(record: CrmRecord): CrmChange {
+    return record.deletedAt
+      ? { crmId: record.id, deleted: true }
+      : { crmId: record.id, snapshot: this.snapshot(record) };
+  }
+}
+
+/** Imports and migrations stay out of the sync unless a mass update touched them. */
+function eligible(record: CrmRecord): boolean {
+  return !['import', 'migration'].includes(record.origin) || record.massUpdatedAt !== null;
+}
+
+function kindOf(error: HttpError): PortErrorKind {
+  switch (error.statusCode) {
+    case 400:
+      return 'invalid';
+    case 404:
+      return 'notFound';
+    case 409:
+    case 412:
+      return 'conflict';
+    default:
+      return 'permanent';
+  }
+}
