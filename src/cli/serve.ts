@@ -2,7 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createGraphSandbox, graphSandboxPlugin, type GraphSandbox } from '../sandbox';
+import { deliverExternalMail } from '../sandbox/mail-api';
 import { loadConfig, type ServerConfig } from '../server/config';
+import type { MailTransport } from '../server/mail/mail-transport';
 import { startServer, type RunningServer } from '../server/server';
 
 /** `tandem serve`: the server, and on the demo tenant the Graph sandbox beside it. */
@@ -12,6 +14,8 @@ export async function serve(): Promise<void> {
   const server = await startServer(config, {
     mount: sandbox ? (app) => mountSandbox(app, sandbox.instance) : undefined,
     onClose: sandbox?.save,
+    // Without SMTP, the demo's mails land in the sandbox mailboxes (GET /sandbox/mailboxes/<address>/messages).
+    mailTransport: sandbox ? sandboxMailTransport(sandbox.instance) : undefined,
   });
   printBanner(config, server);
   stopOnSignals(server);
@@ -36,6 +40,19 @@ async function openSandbox(config: ServerConfig) {
     await fs.rename(`${file}.tmp`, file);
   };
   return { instance, save };
+}
+
+/** Tandem's outbox delivering into the Graph sandbox's mailboxes. */
+export function sandboxMailTransport(sandbox: GraphSandbox): MailTransport {
+  return {
+    send: async (mail) =>
+      deliverExternalMail(sandbox, {
+        from: mail.from,
+        to: [{ address: mail.to }],
+        subject: mail.subject,
+        text: mail.text,
+      }),
+  };
 }
 
 async function mountSandbox(app: FastifyInstance, sandbox: GraphSandbox): Promise<void> {

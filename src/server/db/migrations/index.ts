@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './001-initial';
+import * as onboarding from './002-onboarding';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-onboarding': onboarding,
 };
