@@ -129,7 +129,8 @@ export class OutboxSender {
           limit ${this.batchSize}
           for update skip locked)
       returning id, recipient, subject, body, attempts`.execute(this.options.db);
-    return result.rows;
+    // RETURNING has no order; uuidv7 ids sort by creation, so mails leave in the order they were queued.
+    return [...result.rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   private async deliver(mail: ClaimedMail): Promise<void> {
