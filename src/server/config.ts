@@ -68,7 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       smtpUrl: env.TANDEM_SMTP_URL || undefined,
       from: env.TANDEM_MAIL_FROM ?? `Tandem <no-reply@${new URL(publicUrl).hostname}>`,
     },
-    newOrgEdition: parseEdition(env.TANDEM_NEW_ORG_EDITION ?? 'paid'),
+    newOrgEdition: parseEdition(env.TANDEM_EDITION ?? 'paid'),
   };
 }
 
@@ -81,7 +81,7 @@ function parsePort(value: string): number {
 
 function parseEdition(value: string): 'free' | 'paid' {
   if (value !== 'free' && value !== 'paid')
-    throw new Error(`TANDEM_NEW_ORG_EDITION must be "free" or "paid", got "${value}"`);
+    throw new Error(`TANDEM_EDITION must be "free" or "paid", got "${value}"`);
   return value;
 }
 
