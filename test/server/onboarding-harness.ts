@@ -9,7 +9,7 @@ import type { MailTransport } from '../../src/server/mail/mail-transport';
 import { OutboxSender } from '../../src/server/mail/outbox-sender';
 import { TERMS_VERSION, type OnboardingSettings } from '../../src/server/services/onboarding-settings';
 import { as } from '../support/fixtures';
-import { createTestStore } from '../support/store';
+import { openIsolatedStore } from './isolated-store';
 
 export const ORIGIN = 'https://tandem.test';
 export const AUDIENCE = 'api://tandem';
@@ -43,7 +43,8 @@ export async function startOnboarding(
   options: { settings?: Partial<OnboardingSettings>; transport?: MailTransport } = {},
 ): Promise<OnboardingHarness> {
   const sandbox = createGraphSandbox({ crmAudience: AUDIENCE, publicUrl: ORIGIN, seedDemo: false });
-  const store = await createTestStore();
+  const isolated = await openIsolatedStore();
+  const { store } = isolated;
   const app = await buildApp({
     store,
     auth: {
@@ -89,7 +90,7 @@ export async function startOnboarding(
     },
     close: async () => {
       await app.close();
-      await store.close();
+      await isolated.close();
     },
   };
 }

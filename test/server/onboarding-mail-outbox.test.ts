@@ -12,7 +12,7 @@ import { renderMail } from '../../src/server/mail/mail-templates';
 import { enqueueMail } from '../../src/server/mail/outbox';
 import { OutboxSender } from '../../src/server/mail/outbox-sender';
 import { startServer } from '../../src/server/server';
-import { createTestStore } from '../support/store';
+import { openIsolatedStore, type IsolatedStore } from './isolated-store';
 
 const FROM = { name: 'Tandem', address: 'no-reply@tandem.test' };
 const unique = (label: string) =>
@@ -57,11 +57,13 @@ const queue = (store: Store, to: string) =>
   });
 
 describe('the sender', () => {
+  let isolated: IsolatedStore;
   let store: Store;
   beforeAll(async () => {
-    store = await createTestStore();
+    isolated = await openIsolatedStore();
+    store = isolated.store;
   });
-  afterAll(() => store.close());
+  afterAll(() => isolated.close());
 
   test('retries with growing back-off, then succeeds and forgets the body', async () => {
     const to = unique('retry');
@@ -152,12 +154,14 @@ describe('the sender', () => {
 
 test('a queued mail survives a restart, and so does one whose sender died mid-send', async () => {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tandem-outbox-'));
+  // On PostgreSQL, a database of its own: the servers' senders drain the whole outbox.
+  const database = process.env.DATABASE_URL ? await openIsolatedStore() : undefined;
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     TANDEM_DATA_DIR: dataDir,
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(database?.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
   });
   const queued = unique('queued');
   const inFlight = unique('in-flight');
@@ -203,6 +207,7 @@ test('a queued mail survives a restart, and so does one whose sender died mid-se
       await second.close();
     }
   } finally {
+    await database?.close();
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 });
