@@ -396,7 +396,9 @@ class Client implements GraphClient {
     const prepared = prepareBatch(requests);
     const results: BatchResult<T>[] = new Array(requests.length);
     await Promise.all(
-      chunkBatch(prepared, MAX_BATCH_SIZE).map((chunk) => this.runChunk(chunk, results, prepared)),
+      chunkBatch(prepared, Math.min(MAX_BATCH_SIZE, this.gate.budget.requests)).map((chunk) =>
+        this.runChunk(chunk, results, prepared),
+      ),
     );
     return results;
   }
