@@ -177,9 +177,8 @@ export class OnboardingService {
     // The answer is the same whether or not the address has an account: no one learns who has one.
     const target = await this.db
       .selectFrom('users')
-      .innerJoin('orgs', 'orgs.id', 'users.org_id')
-      .select(['users.id', 'users.org_id', 'users.language', 'users.ms_object_id', 'users.status'])
-      .where(sql`lower(users.email)`, '=', email)
+      .select(['id', 'org_id', 'language', 'ms_object_id', 'status'])
+      .where(sql`lower(email)`, '=', email)
       .executeTakeFirst();
     const deliverable = target && target.ms_object_id === null && target.status === 'active';
     const expiresAt = new Date(Date.now() + this.settings.codeTtlMs);
@@ -458,15 +457,8 @@ export class OnboardingService {
     }
   }
 
-  private async recordTerms(
-    trx: Db,
-    orgId: string,
-    userId: string,
-    identity: Identity,
-    version: string,
-    acceptedAt?: Date,
-  ): Promise<void> {
-    await recordTermsAcceptance(trx, { orgId, userId, identity, version, acceptedAt });
+  private recordTerms(trx: Db, orgId: string, userId: string, identity: Identity, version: string) {
+    return recordTermsAcceptance(trx, { orgId, userId, identity, version });
   }
 
   private async refuseMember(identity: Identity): Promise<void> {
