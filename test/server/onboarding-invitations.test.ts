@@ -299,3 +299,20 @@ describe('invitation tokens that must be refused, changing nothing', () => {
     expect((await h.as(tenant.users[0]!).get('/api/onboarding')).json().state).toBe('request_to_join');
   });
 });
+
+test('a link opened twice at the same moment is used once', async () => {
+  const tenant = await installed();
+  const invitee = tenant.users[0]!;
+  await invite(tenant, invitee);
+  const token = invitationTokenIn((await h.mailsTo(invitee))[0]);
+  const answers = await Promise.all(
+    [1, 2, 3].map(() => h.as(invitee).post('/api/onboarding/accept', { ...TERMS, token })),
+  );
+  expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409]);
+  const members = await h.store.db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', tenant.orgId)
+    .execute();
+  expect(members).toHaveLength(2);
+});

@@ -186,3 +186,17 @@ test('a member, or an invited user, does not file a request', async () => {
   expect(invited.statusCode).toBe(409);
   expect(invited.json().error.code).toBe('invitation_pending');
 });
+
+test('simultaneous requests leave one pending request', async () => {
+  const tenant = await installed();
+  const answers = await Promise.all(
+    [1, 2, 3].map(() => h.as(tenant.users[0]!).post('/api/onboarding/join-request', TERMS)),
+  );
+  expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409]);
+  const rows = await h.store.db
+    .selectFrom('join_requests')
+    .select('id')
+    .where('org_id', '=', tenant.orgId)
+    .execute();
+  expect(rows).toHaveLength(1);
+});
