@@ -162,3 +162,14 @@ test('parallel guesses cannot exceed the attempt limit', async () => {
     .execute();
   expect(row!.attempts).toBe(5);
 });
+
+test('parallel code requests cannot exceed the hourly limit', async () => {
+  const s = await scenario();
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      h.as(s.user).post('/api/onboarding/associate/code', { email: s.accountEmail }),
+    ),
+  );
+  expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
+  expect(await h.mailsTo(s.accountEmail)).toHaveLength(5);
+});

@@ -160,20 +160,6 @@ export class OnboardingService {
     if (email === identity.email) {
       throw badRequest('That is your own email address: open Tandem to enter its account directly.');
     }
-    const recent = await this.db
-      .selectFrom('association_codes')
-      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-      .where('ms_tenant_id', '=', identity.tenantId)
-      .where('ms_object_id', '=', identity.objectId)
-      .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
-      .executeTakeFirstOrThrow();
-    if (Number(recent.count) >= this.settings.codesPerHour) {
-      const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
-      throw tooManyRequests(
-        'Too many codes were asked for. Try again later.',
-        (oldest + 3600_000 - Date.now()) / 1000,
-      );
-    }
     // The answer is the same whether or not the address has an account: no one learns who has one.
     const target = await this.db
       .selectFrom('users')
@@ -183,6 +169,11 @@ export class OnboardingService {
     const deliverable = target && target.ms_object_id === null && target.status === 'active';
     const expiresAt = new Date(Date.now() + this.settings.codeTtlMs);
     await this.db.transaction().execute(async (trx) => {
+      await checkRate(trx, 'association_codes', identity, {
+        limit: this.settings.codesPerHour,
+        windowMs: 3600_000,
+        message: 'Too many codes were asked for. Try again later.',
+      });
       // Only the newest code counts.
       await trx
         .updateTable('association_codes')
@@ -373,13 +364,6 @@ export class OnboardingService {
       throw new HttpError(409, 'invitation_pending', 'You have an invitation: accept it to join.');
     }
     this.checkTerms(input);
-    const recent = await this.db
-      .selectFrom('join_requests')
-      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-      .where('ms_tenant_id', '=', identity.tenantId)
-      .where('ms_object_id', '=', identity.objectId)
-      .where('created_at', '>', sql<Date>`now() - interval '1 day'`)
-      .executeTakeFirstOrThrow();
     const pending = await this.db
       .selectFrom('join_requests')
       .select('id')
@@ -388,16 +372,14 @@ export class OnboardingService {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (pending) throw new HttpError(409, 'request_pending', 'Your request to join is already pending.');
-    if (Number(recent.count) >= this.settings.joinRequestsPerDay) {
-      const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
-      throw tooManyRequests(
-        'Too many requests to join. Try again tomorrow.',
-        (oldest + 86_400_000 - Date.now()) / 1000,
-      );
-    }
     const id = uuidv7();
     try {
       await this.db.transaction().execute(async (trx) => {
+        await checkRate(trx, 'join_requests', identity, {
+          limit: this.settings.joinRequestsPerDay,
+          windowMs: 86_400_000,
+          message: 'Too many requests to join. Try again tomorrow.',
+        });
         await trx
           .insertInto('join_requests')
           .values({
@@ -601,6 +583,30 @@ function checkInvitationUsable(invitation: InvitationCheck, identity: Identity):
       'This invitation was sent to another person: sign in with the account it was addressed to.',
     );
   }
+}
+
+/**
+ * Refuses with 429 when the identity already made `limit` rows in `table` within the window. The
+ * advisory lock (per identity, until commit) makes parallel calls count one after another.
+ */
+async function checkRate(
+  trx: Transaction<Database>,
+  table: 'association_codes' | 'join_requests',
+  identity: Identity,
+  rule: { limit: number; windowMs: number; message: string },
+): Promise<void> {
+  const key = `${table}:${identity.tenantId}:${identity.objectId}`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  const recent = await trx
+    .selectFrom(table)
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
+    .where('ms_tenant_id', '=', identity.tenantId)
+    .where('ms_object_id', '=', identity.objectId)
+    .where('created_at', '>', sql<Date>`now() - ${`${rule.windowMs} milliseconds`}::interval`)
+    .executeTakeFirstOrThrow();
+  if (Number(recent.count) < rule.limit) return;
+  const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
+  throw tooManyRequests(rule.message, (oldest + rule.windowMs - Date.now()) / 1000);
 }
 
 function isInstaller(identity: Identity): boolean {
