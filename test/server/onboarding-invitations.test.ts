@@ -316,3 +316,27 @@ test('a link opened twice at the same moment is used once', async () => {
     .execute();
   expect(members).toHaveLength(2);
 });
+
+test('the page a link opens previews the invitation without using it', async () => {
+  const tenant = await installed();
+  const invitee = tenant.users[0]!;
+  await invite(tenant, invitee);
+  const token = invitationTokenIn((await h.mailsTo(invitee))[0]);
+  const own = await h.as(invitee).post('/api/onboarding/invitation', { token });
+  expect(own.statusCode).toBe(200);
+  expect(own.json()).toMatchObject({
+    org: { id: tenant.orgId },
+    email: invitee,
+    acceptable: true,
+    problem: null,
+  });
+  const other = (await h.as(tenant.users[1]!).post('/api/onboarding/invitation', { token })).json();
+  expect(other).toMatchObject({ email: null, acceptable: false, problem: 'invitation_other_email' });
+  expect((await h.as(invitee).post('/api/onboarding/accept', { ...TERMS, token })).statusCode).toBe(201);
+  const used = (await h.as(tenant.users[1]!).post('/api/onboarding/invitation', { token })).json();
+  expect(used).toMatchObject({ acceptable: false, problem: 'invitation_used' });
+  const forged = await h
+    .as(invitee)
+    .post('/api/onboarding/invitation', { token: randomBytes(32).toString('base64url') });
+  expect(forged.statusCode).toBe(404);
+});

@@ -278,6 +278,30 @@ export class OnboardingService {
   }
 
   /**
+   * What an invitation link leads to, for the page it opens: the organisation, and whether the
+   * invitation can be accepted by this identity (and if not, why). Changes nothing.
+   */
+  async previewInvitation(identity: Identity, token: string) {
+    const invitation = await this.invitationByToken(token);
+    if (!invitation) throw notFound('Invitation');
+    let problem: string | null = null;
+    try {
+      checkInvitationUsable(invitation, identity);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      problem = error.code;
+    }
+    return {
+      org: { id: invitation.org_id, name: invitation.org_name },
+      expiresAt: invitation.expires_at.toISOString(),
+      // Only the invitee learns the address; anyone else is told it is not theirs.
+      email: problem === 'invitation_other_email' ? null : invitation.email,
+      acceptable: problem === null,
+      problem,
+    };
+  }
+
+  /**
    * Accepts an invitation: by its link token, or (no token) the pending invitation addressed to the
    * identity's verified email. The invitee joins with the organisation's default profile.
    */
