@@ -19,7 +19,7 @@ module.exports = {
   },
   // ESM-only packages that must be transformed to run under Jest's CommonJS runtime.
   transformIgnorePatterns: [
-    '/node_modules/(?!(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox)/)',
+    '^(?!.*/node_modules/(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox|strip-bom|content-disposition)/).*/node_modules/',
   ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -4,15 +4,11 @@
 const path = require('node:path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
-
-const DEV_ORIGIN = 'https://localhost:3000';
+const { DEV_ORIGIN, manifestForOrigin } = require('./scripts/manifest-origin');
 
 module.exports = (_env, argv) => {
   const production = argv.mode === 'production';
   const publicUrl = (process.env.TANDEM_PUBLIC_URL || DEV_ORIGIN).replace(/\/$/, '');
-  if (production && process.env.TANDEM_PUBLIC_URL && !publicUrl.startsWith('https://')) {
-    throw new Error(`TANDEM_PUBLIC_URL must be an https URL for the add-in manifest, got ${publicUrl}`);
-  }
   const page = (chunk, filename, title) =>
     new HtmlWebpackPlugin({
       filename,
@@ -68,8 +64,7 @@ module.exports = (_env, argv) => {
           {
             from: 'manifest.xml',
             to: 'manifest.xml',
-            transform: (content) =>
-              production ? content.toString().replaceAll(DEV_ORIGIN, publicUrl) : content,
+            transform: (content) => (production ? manifestForOrigin(content.toString(), publicUrl) : content),
           },
         ],
       }),

@@ -3,17 +3,24 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createGraphSandbox, graphSandboxPlugin, type GraphSandbox } from '../sandbox';
 import { loadConfig, type ServerConfig } from '../server/config';
+import { registerWebApp } from '../server/plugins/web-app';
 import { startServer, type RunningServer } from '../server/server';
+import { buildAddInIfMissing, clientConfigFor, DIST_DIR } from './add-in';
 
 /** `tandem serve`: the server, and on the demo tenant the Graph sandbox beside it. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
+  const clientConfig = clientConfigFor(config);
   const sandbox = config.sandbox ? await openSandbox(config) : undefined;
   const server = await startServer(config, {
-    mount: sandbox ? (app) => mountSandbox(app, sandbox.instance) : undefined,
+    mount: async (app) => {
+      if (sandbox) await mountSandbox(app, sandbox.instance);
+      await registerWebApp(app, { distDir: DIST_DIR, clientConfig });
+    },
     onClose: sandbox?.save,
   });
   printBanner(config, server);
+  buildAddInIfMissing((line) => console.log(line));
   stopOnSignals(server);
 }
 
@@ -46,6 +53,7 @@ function printBanner(config: ServerConfig, server: RunningServer): void {
   const base = config.port === 0 ? server.url : config.publicUrl;
   const where = server.store.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
   console.log(`Tandem is running (store: ${where})`);
+  console.log(`  Add-in:       ${base}/taskpane.html (also the web app)`);
   console.log(`  API:          ${base}/api/health`);
   if (config.sandbox) {
     console.log(

@@ -259,7 +259,11 @@ export function parseEventInput(
     }
   }
   if (data.recurrence) {
-    data.recurrence = sandbox.recurrence.normalise(data.recurrence, dateOnly(timing.startLocal));
+    data.recurrence = sandbox.recurrence.normalise(
+      data.recurrence,
+      dateOnly(timing.startLocal),
+      data.start.timeZone,
+    );
   }
   return {
     data,

@@ -215,6 +215,10 @@ export async function runGraphRoute(
     } finally {
       admission.release();
     }
+    if (admission.loseAnswer) {
+      sandbox.guard.recordStatus(upn, 0);
+      return { status: 0, headers: {}, drop: true };
+    }
     sandbox.guard.recordStatus(upn, response.status);
     return withStandardHeaders(response, req);
   } catch (error) {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DEMO_TENANTS, GLOBAL_ADMINISTRATOR_ROLE, MEMBER_USER_ROLE } from './demo-tenants';
 import { dispatchGraphRequest } from './graph-dispatcher';
 import type { GraphRequest, GraphResponse } from './graph-request';
-import { intlZoneRules, type ZoneRules } from './graph-time';
+import { domainZoneRules, type ZoneRules } from './graph-time';
 import { MailboxGuard, type MailboxStats, type SandboxFaults, type SandboxLimits } from './mailbox-guard';
-import { pendingRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
+import { domainRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
 import { newItemId, SeededRandom } from './sandbox-ids';
 import type { MailboxRecord, MessageRecord, SandboxState, TenantRecord, UserRecord } from './sandbox-state';
 import { TokenIssuer, type TokenClaims } from './token-issuer';
@@ -83,8 +83,8 @@ export class GraphSandbox {
   readonly crmAudience: string;
   readonly now: () => number;
   readonly guard: MailboxGuard;
-  zones: ZoneRules = intlZoneRules;
-  recurrence: RecurrenceRules = pendingRecurrenceRules;
+  zones: ZoneRules = domainZoneRules;
+  recurrence: RecurrenceRules = domainRecurrenceRules;
   behaviour: SandboxBehaviour = { staleIfMatchStatus: 412, batchRetryAfter: true };
   batchRandom: SeededRandom;
   state: SandboxState;
@@ -388,11 +388,14 @@ export class GraphSandbox {
     this.pages.clear();
   }
 
-  /** Back to the initial directory (demo tenants if seeded); keeps the signing key so tokens stay valid. */
+  /**
+   * Back to the initial directory (demo tenants if seeded), Outlook's limits and no faults; keeps the
+   * signing key so tokens stay valid.
+   */
   reset(): void {
     this.state = this.emptyState(this.state.signingKey);
     this.pages.clear();
-    this.guard.resetStats();
+    this.guard.reset();
     if (this.options.seedDemo ?? true) this.seedDemo();
   }
 

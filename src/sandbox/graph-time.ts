@@ -1,3 +1,4 @@
+import { instantToWallMs, tryResolveTimeZone, wallMsToInstant } from '../domain/time-zones';
 import { badRequest, GraphError } from './graph-error';
 
 /**
@@ -64,55 +65,9 @@ export function parseQueryInstant(value: string | null, name: string): number {
   return ms;
 }
 
-/**
- * Interim zone rules over the runtime's IANA database ("UTC" and IANA names). The shared domain module
- * replaces this once it lands, adding Windows zone names.
- */
-export const intlZoneRules: ZoneRules = {
-  resolve(zone) {
-    if (/^(utc|etc\/utc|gmt)$/i.test(zone)) return 'UTC';
-    try {
-      return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    } catch {
-      return undefined;
-    }
-  },
-  toInstant(local, zone) {
-    let guess = local - offsetOf(local, zone);
-    guess = local - offsetOf(guess, zone);
-    return guess;
-  },
-  toLocal(instant, zone) {
-    return instant + offsetOf(instant, zone);
-  },
+/** Zones as the domain rules them: Windows ids and IANA names, deterministic DST handling. */
+export const domainZoneRules: ZoneRules = {
+  resolve: tryResolveTimeZone,
+  toInstant: (local, zone) => wallMsToInstant(local, zone).getTime(),
+  toLocal: (instant, zone) => instantToWallMs(new Date(instant), zone),
 };
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function offsetOf(instant: number, zone: string): number {
-  if (zone === 'UTC') return 0;
-  let fmt = formatters.get(zone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, fmt);
-  }
-  const parts = Object.fromEntries(fmt.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return asUtc - (instant - (((instant % 1000) + 1000) % 1000));
-}

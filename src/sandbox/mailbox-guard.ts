@@ -21,9 +21,11 @@ export const OUTLOOK_LIMITS: SandboxLimits = {
 
 /**
  * `throttle` 429, `unavailable` 503, `gatewayTimeout` 504 answer at once; `timeout` hangs `hangMs` then
- * answers 504; `drop` hangs `hangMs` (default 0) then closes the connection without an answer.
+ * answers 504; `drop` hangs `hangMs` (default 0) then closes the connection without an answer. None of
+ * these carries the request out. `lostAnswer` does carry it out, then closes the connection (inside a
+ * `$batch`: answers 504), as when a gateway loses the service's answer: only an idempotent resend is safe.
  */
-export type FaultKind = 'throttle' | 'unavailable' | 'gatewayTimeout' | 'timeout' | 'drop';
+export type FaultKind = 'throttle' | 'unavailable' | 'gatewayTimeout' | 'timeout' | 'drop' | 'lostAnswer';
 
 export interface FaultRule {
   kind: FaultKind;
@@ -66,7 +68,7 @@ export interface MailboxStats {
 }
 
 export type Admission =
-  | { outcome: 'admitted'; release: () => void; latencyMs: number }
+  | { outcome: 'admitted'; release: () => void; latencyMs: number; loseAnswer: boolean }
   | { outcome: 'refused'; status: number; code: string; message: string; retryAfterSeconds?: number }
   | { outcome: 'hang'; hangMs: number; then: 'gatewayTimeout' | 'drop'; release: () => void };
 
@@ -159,8 +161,15 @@ export class MailboxGuard {
   }
 
   stats(user?: string): MailboxStats[] {
+    if (user) return [structuredClone(this.runtime(user).stats)];
     const all = [...this.mailboxes.values()].map((rt) => structuredClone(rt.stats));
-    return user ? all.filter((s) => s.user === user.toLowerCase()) : all.filter((s) => s.requests > 0);
+    return all.filter((s) => s.requests > 0 || s.batches > 0);
+  }
+
+  /** Back to Outlook's limits with no faults, empty request windows and statistics. */
+  reset(): void {
+    this.defaults = { ...OUTLOOK_LIMITS };
+    this.mailboxes.clear();
   }
 
   resetStats(): void {
@@ -215,7 +224,7 @@ export class MailboxGuard {
     rt.window.push(now);
 
     const fault = this.pickFault(rt, method, route);
-    if (fault && fault.kind !== 'timeout' && fault.kind !== 'drop') {
+    if (fault && fault.kind !== 'timeout' && fault.kind !== 'drop' && fault.kind !== 'lostAnswer') {
       const answer = FAULT_ANSWERS[fault.kind];
       const retryAfterSeconds = fault.retryAfterSeconds ?? (fault.kind === 'throttle' ? 2 : undefined);
       if (fault.kind === 'throttle') stats.throttled++;
@@ -235,7 +244,7 @@ export class MailboxGuard {
         rt.inFlight--;
       }
     };
-    if (fault) {
+    if (fault && fault.kind !== 'lostAnswer') {
       return {
         outcome: 'hang',
         hangMs: fault.hangMs ?? (fault.kind === 'timeout' ? 30_000 : 0),
@@ -243,7 +252,7 @@ export class MailboxGuard {
         release,
       };
     }
-    return { outcome: 'admitted', release, latencyMs: limits.latencyMs };
+    return { outcome: 'admitted', release, latencyMs: limits.latencyMs, loseAnswer: fault !== undefined };
   }
 
   private pickFault(rt: MailboxRuntime, method: string, route: string): FaultRule | undefined {

@@ -63,7 +63,14 @@ const LIMIT_KEYS: (keyof SandboxLimits)[] = [
   'latencyMs',
   'concurrencyRetryAfterSeconds',
 ];
-const FAULT_KINDS: FaultKind[] = ['throttle', 'unavailable', 'gatewayTimeout', 'timeout', 'drop'];
+const FAULT_KINDS: FaultKind[] = [
+  'throttle',
+  'unavailable',
+  'gatewayTimeout',
+  'timeout',
+  'drop',
+  'lostAnswer',
+];
 
 function parseLimits(body: Record<string, unknown>): Partial<SandboxLimits> {
   const limits: Partial<SandboxLimits> = {};

@@ -29,8 +29,12 @@ export interface ResourceMapper<Crm, Graph> {
   readonly fields: readonly string[];
   fromCrm(record: Crm): Snapshot;
   fromGraph(item: Graph): Snapshot;
-  /** A Graph body setting every field of `snapshot` (create) or, with `changed`, only those fields (update). */
-  toGraph(snapshot: Snapshot, changed?: readonly string[]): GraphBody;
+  /**
+   * A Graph body setting every field of `snapshot` (create) or, with `changed`, only those fields (update).
+   * `current` is the item as last read from Graph, when there is one: Graph replaces some properties
+   * whole (collections, addresses), and what the mapping does not cover is taken from it.
+   */
+  toGraph(snapshot: Snapshot, changed?: readonly string[], current?: Graph): GraphBody;
   /** A CRM patch setting the given fields (all of them when `changed` is omitted); `null` clears. */
   toCrm(snapshot: Snapshot, changed?: readonly string[]): Partial<Crm>;
 }

@@ -4,7 +4,7 @@ import { MsalAccountManager } from '../auth/msal-account-manager';
 import { SandboxAccountManager } from '../auth/sandbox-account-manager';
 import { ApiClient } from './api-client';
 import { App } from './app';
-import type { ClientConfig } from './client-config';
+import type { ClientConfig } from '../domain/client-config';
 import { detectHost } from './host';
 
 async function start(): Promise<void> {

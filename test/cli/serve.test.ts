@@ -107,6 +107,7 @@ async function start(): Promise<Server> {
       PORT: String(port),
       TANDEM_DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      TANDEM_ADDIN_BUILD: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
