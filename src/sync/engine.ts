@@ -168,14 +168,14 @@ export class SyncEngine {
     try {
       if (mode === 'incremental' && state.graphCursor) {
         try {
-          graphRead = await this.graph.changes(containerId, state.graphCursor, linkedGraphIds);
+          graphRead = await this.graph.changes(containerId, state.graphCursor, links);
         } catch (error) {
           if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
           mode = 'reconcile';
-          graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+          graphRead = await this.graph.changes(containerId, null, links);
         }
       } else {
-        graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+        graphRead = await this.graph.changes(containerId, null, links);
       }
     } catch (error) {
       if (error instanceof PortError && error.kind === 'notFound') {
@@ -260,7 +260,7 @@ export class SyncEngine {
     const byGraph = new Map(links.map((l) => [l.graphId, l]));
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, new Set(byGraph.keys()));
+      read = await this.graph.changes(containerId, cursor, links);
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;
