@@ -133,6 +133,18 @@ export class SyncEngine {
     });
   }
 
+  /** A create whose answer was lost may still have happened: look again before giving up. */
+  private async createContainer(): Promise<string> {
+    try {
+      return await this.graph.createContainer(CONTAINER_NAME);
+    } catch (error) {
+      if (!(error instanceof PortError) || error.kind !== 'temporary') throw error;
+      const found = await this.graph.findContainer(CONTAINER_NAME);
+      if (found) return found;
+      throw error;
+    }
+  }
+
   private async leased<T>(work: () => Promise<T>): Promise<T> {
     this.progress('lease', 0, 1);
     if (!(await this.crm.acquireLease(this.holder, this.leaseMs))) throw new SyncBusyError(this.resource);
@@ -150,9 +162,7 @@ export class SyncEngine {
     if (!state.enabled && !activating) throw new SyncNotEnabledError(this.resource);
     if (!state.enabled || !state.containerId) {
       this.progress('container', 0, 1);
-      const containerId =
-        (await this.graph.findContainer(CONTAINER_NAME)) ??
-        (await this.graph.createContainer(CONTAINER_NAME));
+      const containerId = (await this.graph.findContainer(CONTAINER_NAME)) ?? (await this.createContainer());
       state = { enabled: true, containerId, graphCursor: null, crmCursor: null, initialDone: false };
       await this.crm.saveState(state);
     }
