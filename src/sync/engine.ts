@@ -133,6 +133,18 @@ export class SyncEngine {
     });
   }
 
+  /** A create whose answer was lost may still have happened: look again before giving up. */
+  private async createContainer(): Promise<string> {
+    try {
+      return await this.graph.createContainer(CONTAINER_NAME);
+    } catch (error) {
+      if (!(error instanceof PortError) || error.kind !== 'temporary') throw error;
+      const found = await this.graph.findContainer(CONTAINER_NAME);
+      if (found) return found;
+      throw error;
+    }
+  }
+
   private async leased<T>(work: () => Promise<T>): Promise<T> {
     this.progress('lease', 0, 1);
     if (!(await this.crm.acquireLease(this.holder, this.leaseMs))) throw new SyncBusyError(this.resource);
@@ -150,9 +162,7 @@ export class SyncEngine {
     if (!state.enabled && !activating) throw new SyncNotEnabledError(this.resource);
     if (!state.enabled || !state.containerId) {
       this.progress('container', 0, 1);
-      const containerId =
-        (await this.graph.findContainer(CONTAINER_NAME)) ??
-        (await this.graph.createContainer(CONTAINER_NAME));
+      const containerId = (await this.graph.findContainer(CONTAINER_NAME)) ?? (await this.createContainer());
       state = { enabled: true, containerId, graphCursor: null, crmCursor: null, initialDone: false };
       await this.crm.saveState(state);
     }
@@ -168,14 +178,14 @@ export class SyncEngine {
     try {
       if (mode === 'incremental' && state.graphCursor) {
         try {
-          graphRead = await this.graph.changes(containerId, state.graphCursor, linkedGraphIds);
+          graphRead = await this.graph.changes(containerId, state.graphCursor, links);
         } catch (error) {
           if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
           mode = 'reconcile';
-          graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+          graphRead = await this.graph.changes(containerId, null, links);
         }
       } else {
-        graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+        graphRead = await this.graph.changes(containerId, null, links);
       }
     } catch (error) {
       if (error instanceof PortError && error.kind === 'notFound') {
@@ -260,7 +270,7 @@ export class SyncEngine {
     const byGraph = new Map(links.map((l) => [l.graphId, l]));
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, new Set(byGraph.keys()));
+      read = await this.graph.changes(containerId, cursor, links);
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;

@@ -312,31 +312,48 @@ export class DbCrmPort implements CrmPort {
   }
 
   async commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
-    const outcomes: Outcome<{ crmId: string }>[] = [];
-    for (const c of commits) {
+    const outcomes: Outcome<{ crmId: string }>[] = new Array(commits.length);
+    // Link-only commits (after Outlook writes) cannot break a CRM rule: one transaction takes them all.
+    const linkOnly: { index: number; crmId: string; commit: CrmCommit }[] = [];
+    commits.forEach((c, index) => {
+      const crmId = c.link?.crmId;
+      if (!c.record && crmId) linkOnly.push({ index, crmId, commit: c });
+    });
+    if (linkOnly.length > 0) {
+      await this.db.transaction().execute((trx) => this.writeLinks(trx, linkOnly));
+      for (const l of linkOnly) outcomes[l.index] = { ok: true, value: { crmId: l.crmId } };
+    }
+    for (let index = 0; index < commits.length; index++) {
+      if (outcomes[index]) continue;
+      const c = commits[index] as CrmCommit;
       try {
-        const crmId = await this.db.transaction().execute((trx) => this.commitOne(trx, c));
-        outcomes.push({ ok: true, value: { crmId } });
+        const crmId = await this.db.transaction().execute(async (trx) => {
+          const id = await this.writeRecord(trx, c);
+          await this.writeLinks(trx, [{ crmId: id, commit: c }]);
+          return id;
+        });
+        outcomes[index] = { ok: true, value: { crmId } };
       } catch (error) {
         // Rules of the CRM (validation, permissions) fail one item; anything else stops the run.
         if (!(error instanceof HttpError)) throw error;
-        outcomes.push({ ok: false, error: { kind: kindOf(error), message: error.message } });
+        outcomes[index] = { ok: false, error: { kind: kindOf(error), message: error.message } };
       }
     }
     return outcomes;
   }
 
-  private async commitOne(trx: Transaction<Database>, c: CrmCommit): Promise<string> {
+  /** Applies a commit's record write; returns the record's id (the new one for a create). */
+  private async writeRecord(trx: Transaction<Database>, c: CrmCommit): Promise<string> {
     const records = new RecordService(trx);
-    let crmId = c.link?.op === 'save' ? c.link.crmId : c.link?.crmId;
     const w = c.record;
     if (w?.op === 'create') {
       const created = await records.create(this.actor, this.table, {
         fields: this.mapper.toCrm(w.snapshot) as Fields,
         origin: 'sync',
       });
-      crmId = created.id;
-    } else if (w?.op === 'update') {
+      return created.id;
+    }
+    if (w?.op === 'update') {
       if (w.restore) await records.restore(this.actor, this.table, w.crmId);
       if (w.fields.length > 0) {
         await records.update(
@@ -346,54 +363,80 @@ export class DbCrmPort implements CrmPort {
           this.mapper.toCrm(w.snapshot, w.fields) as Fields,
         );
       }
-    } else if (w?.op === 'delete') {
-      await records.remove(this.actor, this.table, w.crmId, undefined, true);
+      return w.crmId;
     }
+    if (w?.op === 'delete') {
+      await records.remove(this.actor, this.table, w.crmId, undefined, true);
+      return w.crmId;
+    }
+    const crmId = c.link?.crmId;
     if (!crmId) throw new Error('A sync commit needs a record id.');
+    return crmId;
+  }
 
-    if (c.link?.op === 'save') {
-      const snapshot = normalizeSnapshot(c.link.snapshot);
-      await trx
-        .insertInto('sync_links')
-        .values({
+  /** Stores or removes the links of these commits and records their conflicts, in a few statements. */
+  private async writeLinks(
+    trx: Transaction<Database>,
+    items: readonly { crmId: string; commit: CrmCommit }[],
+  ): Promise<void> {
+    const saves = items.flatMap(({ crmId, commit }) => {
+      if (commit.link?.op !== 'save') return [];
+      const snapshot = normalizeSnapshot(commit.link.snapshot);
+      return [
+        {
           ...this.scope(),
           crm_id: crmId,
-          graph_id: c.link.graphId,
-          change_key: c.link.changeKey,
+          graph_id: commit.link.graphId,
+          change_key: commit.link.changeKey,
           snapshot: JSON.stringify(snapshot),
           snapshot_hash: snapshotHash(snapshot),
-        })
+        },
+      ];
+    });
+    const removes = items.filter((i) => i.commit.link?.op === 'remove').map((i) => i.crmId);
+    const conflicts = items.flatMap((i) => i.commit.conflicts ?? []);
+    for (let i = 0; i < saves.length; i += IN_LIST) {
+      const chunk = saves.slice(i, i + IN_LIST);
+      await trx
+        .insertInto('sync_links')
+        .values(chunk)
         .onConflict((oc) =>
-          oc.columns(['user_id', 'resource', 'crm_id']).doUpdateSet({
-            graph_id: c.link?.op === 'save' ? c.link.graphId : '',
-            change_key: c.link?.op === 'save' ? c.link.changeKey : null,
-            snapshot: JSON.stringify(snapshot),
-            snapshot_hash: snapshotHash(snapshot),
+          oc.columns(['user_id', 'resource', 'crm_id']).doUpdateSet((eb) => ({
+            graph_id: eb.ref('excluded.graph_id'),
+            change_key: eb.ref('excluded.change_key'),
+            snapshot: eb.ref('excluded.snapshot'),
+            snapshot_hash: eb.ref('excluded.snapshot_hash'),
             updated_at: sql<Date>`now()`,
-          }),
+          })),
         )
         .execute();
+      // A stored link settles the record's pending create.
       await trx
         .deleteFrom('sync_pending')
         .where('org_id', '=', this.actor.orgId)
         .where('user_id', '=', this.actor.userId)
         .where('resource', '=', this.table)
-        .where('crm_id', '=', crmId)
+        .where(
+          'crm_id',
+          'in',
+          chunk.map((r) => r.crm_id),
+        )
         .execute();
-    } else if (c.link?.op === 'remove') {
+    }
+    for (let i = 0; i < removes.length; i += IN_LIST) {
       await trx
         .deleteFrom('sync_links')
         .where('org_id', '=', this.actor.orgId)
         .where('user_id', '=', this.actor.userId)
         .where('resource', '=', this.table)
-        .where('crm_id', '=', crmId)
+        .where('crm_id', 'in', removes.slice(i, i + IN_LIST))
         .execute();
     }
-    if (c.conflicts && c.conflicts.length > 0) {
+    for (let i = 0; i < conflicts.length; i += IN_LIST) {
       await trx
         .insertInto('conflicts')
         .values(
-          c.conflicts.map((x) => ({
+          conflicts.slice(i, i + IN_LIST).map((x) => ({
             id: uuidv7(),
             ...this.scope(),
             crm_id: x.crmId,
@@ -405,7 +448,6 @@ export class DbCrmPort implements CrmPort {
         )
         .execute();
     }
-    return crmId;
   }
 
   private snapshot(data: Record<string, unknown>): Snapshot {

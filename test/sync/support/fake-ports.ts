@@ -131,18 +131,14 @@ export class FakeGraph implements GraphPort {
       throw new PortError('notFound', 'The container no longer exists.');
   }
 
-  async changes(
-    containerId: string,
-    cursor: string | null,
-    linkedIds: ReadonlySet<string>,
-  ): Promise<GraphChanges> {
+  async changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
     this.count('changes');
     this.checkContainer(containerId);
     if (cursor === null) {
       const changes: GraphChanges['changes'] = [...this.items].map(([graphId, item]) =>
         this.item(graphId, item),
       );
-      for (const id of linkedIds) if (!this.items.has(id)) changes.push({ graphId: id, deleted: true });
+      for (const { graphId } of links) if (!this.items.has(graphId)) changes.push({ graphId, deleted: true });
       return { changes, cursor: String(this.seq) };
     }
     const from = Number(cursor);
