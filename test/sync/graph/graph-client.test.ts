@@ -252,6 +252,15 @@ describe('delta', () => {
     expect(next.removed).toEqual([{ id: made[1]!.body!.id, reason: 'deleted' }]);
   });
 
+  test('the delta of a calendar deleted in Outlook is kind notFound', async () => {
+    const { graph } = clientFor(h);
+    const calendar = await newCalendar(graph);
+    const round = await graph.collectDelta(`/me/calendars/${calendar}/calendarView/delta`, { query: window });
+    await graph.request('DELETE', `/me/calendars/${calendar}`);
+    const error = await rejection(graph.collectDelta(round.deltaLink));
+    expect(error).toMatchObject({ kind: 'notFound', status: 404, code: 'ErrorItemNotFound' });
+  });
+
   test('an expired delta token is kind cursorExpired with the link to restart from', async () => {
     const { graph } = clientFor(h);
     const calendar = await newCalendar(graph);
