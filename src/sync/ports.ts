@@ -86,11 +86,14 @@ export const EMPTY_STATE: SyncState = {
   initialDone: false,
 };
 
-/** A create sent to Outlook whose link is not stored yet: after a crash it is looked up by marker. */
-export interface PendingCreate {
-  crmId: string;
-  transactionId: string;
-}
+/**
+ * An Outlook write whose link change is not stored yet. After a crash, a pending create is looked up
+ * by marker (and re-sent with the same transactionId); a pending delete tells our own deletion of an
+ * item from the user's.
+ */
+export type PendingWrite =
+  | { crmId: string; kind: 'create'; transactionId: string }
+  | { crmId: string; kind: 'delete'; graphId: string };
 
 export type CrmRecordWrite =
   | { op: 'create'; snapshot: Snapshot }
@@ -124,9 +127,9 @@ export interface CrmPort {
   loadState(): Promise<SyncState>;
   saveState(patch: Partial<SyncState>): Promise<void>;
   loadLinks(): Promise<Link[]>;
-  loadPending(): Promise<PendingCreate[]>;
-  /** Records creates about to be sent; storing a record's link clears its entry. */
-  addPending(pending: readonly PendingCreate[]): Promise<void>;
+  loadPending(): Promise<PendingWrite[]>;
+  /** Records writes about to be sent; storing or removing a record's link clears its entry. */
+  addPending(pending: readonly PendingWrite[]): Promise<void>;
   dropPending(crmIds: readonly string[]): Promise<void>;
   /** Forgets links, cursors and pending creates and disables the sync; CRM records stay as they are. */
   forget(): Promise<void>;

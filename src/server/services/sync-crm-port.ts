@@ -9,7 +9,7 @@ import {
   type CrmPort,
   type EligibleRecords,
   type Outcome,
-  type PendingCreate,
+  type PendingWrite,
   type PortErrorKind,
   type SyncState,
 } from '../../sync/ports';
@@ -23,6 +23,7 @@ import { RecordService, type CrmRecord, type Fields } from './record-service';
 export type CrmSnapshotMapper = Pick<ResourceMapper<Fields, unknown>, 'fromCrm' | 'toCrm'>;
 
 const FEED_PAGE = 1000;
+const DELETE_PREFIX = 'delete:';
 const IN_LIST = 500;
 
 /** The CRM table behind a sync resource. */
@@ -146,7 +147,7 @@ export class DbCrmPort implements CrmPort {
     }));
   }
 
-  async loadPending(): Promise<PendingCreate[]> {
+  async loadPending(): Promise<PendingWrite[]> {
     const rows = await this.db
       .selectFrom('sync_pending')
       .select(['crm_id', 'transaction_id'])
@@ -154,17 +155,24 @@ export class DbCrmPort implements CrmPort {
       .where('user_id', '=', this.actor.userId)
       .where('resource', '=', this.table)
       .execute();
-    return rows.map((r) => ({ crmId: r.crm_id, transactionId: r.transaction_id }));
+    return rows.map((r) =>
+      r.transaction_id.startsWith(DELETE_PREFIX)
+        ? { crmId: r.crm_id, kind: 'delete', graphId: r.transaction_id.slice(DELETE_PREFIX.length) }
+        : { crmId: r.crm_id, kind: 'create', transactionId: r.transaction_id },
+    );
   }
 
-  async addPending(pending: readonly PendingCreate[]): Promise<void> {
+  async addPending(pending: readonly PendingWrite[]): Promise<void> {
     for (let i = 0; i < pending.length; i += IN_LIST) {
       await this.db
         .insertInto('sync_pending')
         .values(
-          pending
-            .slice(i, i + IN_LIST)
-            .map((p) => ({ ...this.scope(), crm_id: p.crmId, transaction_id: p.transactionId })),
+          pending.slice(i, i + IN_LIST).map((p) => ({
+            ...this.scope(),
+            crm_id: p.crmId,
+            // One column holds both kinds: a create's transactionId, or the item a delete targets.
+            transaction_id: p.kind === 'create' ? p.transactionId : `${DELETE_PREFIX}${p.graphId}`,
+          })),
         )
         .onConflict((oc) =>
           oc
@@ -303,9 +311,8 @@ export class DbCrmPort implements CrmPort {
         .execute();
       for (const r of rows) {
         if (['import', 'migration'].includes(r.origin) && !r.mass_updated_at) continue;
-        out.push(
-          r.deleted_at ? { crmId: r.id, deleted: true } : { crmId: r.id, snapshot: this.snapshot(r.data) },
-        );
+        const snapshot = this.snapshot(r.data);
+        out.push(r.deleted_at ? { crmId: r.id, deleted: true, snapshot } : { crmId: r.id, snapshot });
       }
     }
     return out;
@@ -424,13 +431,15 @@ export class DbCrmPort implements CrmPort {
         .execute();
     }
     for (let i = 0; i < removes.length; i += IN_LIST) {
-      await trx
-        .deleteFrom('sync_links')
-        .where('org_id', '=', this.actor.orgId)
-        .where('user_id', '=', this.actor.userId)
-        .where('resource', '=', this.table)
-        .where('crm_id', 'in', removes.slice(i, i + IN_LIST))
-        .execute();
+      for (const table of ['sync_links', 'sync_pending'] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('org_id', '=', this.actor.orgId)
+          .where('user_id', '=', this.actor.userId)
+          .where('resource', '=', this.table)
+          .where('crm_id', 'in', removes.slice(i, i + IN_LIST))
+          .execute();
+      }
     }
     for (let i = 0; i < conflicts.length; i += IN_LIST) {
       await trx
@@ -456,7 +465,7 @@ export class DbCrmPort implements CrmPort {
 
   private change(record: CrmRecord): CrmChange {
     return record.deletedAt
-      ? { crmId: record.id, deleted: true }
+      ? { crmId: record.id, deleted: true, snapshot: this.snapshot(record) }
       : { crmId: record.id, snapshot: this.snapshot(record) };
   }
 }

@@ -4,6 +4,8 @@ import type { Store } from '../../../src/server/db/store';
 import { findActor } from '../../../src/server/plugins/auth';
 import { RecordService } from '../../../src/server/services/record-service';
 import { DbCrmPort } from '../../../src/server/services/sync-crm-port';
+import { syncEngineFor } from '../../../src/server/services/sync-runner';
+import { DEFAULT_CONTACT_FIELD_MAPPING } from '../../../src/domain/contact-field-mapping';
 import { INITIAL_LIMITS, SyncEngine } from '../../../src/sync/engine';
 import { createGraphClient, type GraphClient } from '../../../src/sync/graph';
 import { createCalendarGraphPort, createContactsGraphPort } from '../../../src/sync/graph-port';
@@ -37,7 +39,7 @@ beforeAll(async () => {
     getToken: async () => sandbox.sandbox.issueToken(ADMIN, 'graph'),
     backoff: { baseMs: 5, maxMs: 50 },
   });
-  const tenant = await createTenant(store, await createTestIssuer(), { memberCount: 8 });
+  const tenant = await createTenant(store, await createTestIssuer(), { memberCount: 10 });
   users = tenant.members;
 });
 beforeEach(() => sandbox.sandbox.reset());
@@ -247,4 +249,38 @@ test('creates whose answers are lost are not duplicated: the next run re-links t
   expect(contacts).toHaveLength(30);
   expect(new Set(contacts.map((c) => crmIdOf(c))).size).toBe(30);
   expect(await crm.loadLinks()).toHaveLength(30);
+});
+
+test('the user’s edited field mapping takes effect; an invalid one stops the sync before it starts', async () => {
+  const me = await freshActor();
+  const svc = records();
+  await svc.create(me, 'contacts', {
+    fields: { firstName: 'Mapped', department: 'Sales', description: 'Not for Outlook' },
+    origin: 'ui',
+  });
+  // Notes stay in the CRM; the department goes to Outlook's office location.
+  const mapping: Record<string, string> = { ...DEFAULT_CONTACT_FIELD_MAPPING, department: 'officeLocation' };
+  delete mapping.description;
+  await store.db
+    .insertInto('field_mappings')
+    .values({ org_id: me.orgId, user_id: me.userId, resource: 'contacts', mapping: JSON.stringify(mapping) })
+    .execute();
+  const engine = await syncEngineFor({ db: store.db, actor: me, resource: 'contacts', graph });
+  expect((await engine.activate()).applied).toEqual({ createGraph: 1 });
+  const [contact] = await folderContacts();
+  expect(contact).toMatchObject({ givenName: 'Mapped', officeLocation: 'Sales' });
+  expect(contact.department ?? null).toBeNull();
+  expect(contact.personalNotes ?? null).toBeNull();
+
+  await store.db
+    .updateTable('field_mappings')
+    .set({ mapping: JSON.stringify({ ...mapping, title: 'officeLocation' }) })
+    .where('org_id', '=', me.orgId)
+    .where('user_id', '=', me.userId)
+    .execute();
+  await expect(syncEngineFor({ db: store.db, actor: me, resource: 'contacts', graph })).rejects.toMatchObject(
+    {
+      statusCode: 400,
+    },
+  );
 });

@@ -11,7 +11,7 @@ import {
   type GraphWrite,
   type GraphWritten,
   type Outcome,
-  type PendingCreate,
+  type PendingWrite,
   type PortErrorKind,
   type SyncState,
 } from '../../../src/sync/ports';
@@ -245,7 +245,7 @@ export class FakeCrm implements CrmPort {
   readonly records = new Map<string, FakeRecord>();
   readonly links = new Map<string, Link>();
   readonly conflicts: Conflict[] = [];
-  pending = new Map<string, string>();
+  pending = new Map<string, PendingWrite>();
   state: SyncState = { ...EMPTY_STATE };
   lease: { holder: string; expiresAt: number } | null = null;
   now = 0;
@@ -325,12 +325,12 @@ export class FakeCrm implements CrmPort {
     return [...this.links.values()].map((l) => ({ ...l }));
   }
 
-  async loadPending(): Promise<PendingCreate[]> {
-    return [...this.pending].map(([crmId, transactionId]) => ({ crmId, transactionId }));
+  async loadPending(): Promise<PendingWrite[]> {
+    return [...this.pending.values()];
   }
 
-  async addPending(pending: readonly PendingCreate[]): Promise<void> {
-    for (const p of pending) this.pending.set(p.crmId, p.transactionId);
+  async addPending(pending: readonly PendingWrite[]): Promise<void> {
+    for (const p of pending) this.pending.set(p.crmId, p);
   }
 
   async dropPending(crmIds: readonly string[]): Promise<void> {
@@ -408,6 +408,7 @@ export class FakeCrm implements CrmPort {
         this.pending.delete(crmId);
       } else if (c.link?.op === 'remove') {
         this.links.delete(crmId);
+        this.pending.delete(crmId);
       }
       this.conflicts.push(...(c.conflicts ?? []));
       return ok({ crmId });
@@ -415,7 +416,7 @@ export class FakeCrm implements CrmPort {
   }
 
   private change(crmId: string, r: FakeRecord): CrmChange {
-    return r.deleted ? { crmId, deleted: true } : { crmId, snapshot: r.snapshot };
+    return r.deleted ? { crmId, deleted: true, snapshot: r.snapshot } : { crmId, snapshot: r.snapshot };
   }
 }
 
