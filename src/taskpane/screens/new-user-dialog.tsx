@@ -38,6 +38,7 @@ export function NewUserDialog({ onInvite, onClose }: NewUserDialogProps) {
     <Dialog open modalType="modal" onOpenChange={(_, data) => !data.open && onClose()}>
       <DialogSurface aria-describedby={undefined}>
         <form
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             setTouched(true);

@@ -37,6 +37,11 @@ export function UserPickerDialog({ directory, onInvite, onClose, debounceMs = 30
   const [graphError, setGraphError] = useState<string>();
   const [selected, setSelected] = useState<Map<string, DirectoryUser>>(new Map());
   const invite = useAction();
+  // "Show more" goes away on the last page: keyboard focus moves to the first person it added.
+  const [focusId, setFocusId] = useState<string>();
+  useEffect(() => {
+    if (focusId) document.getElementById(focusId)?.focus();
+  }, [focusId]);
 
   useEffect(() => {
     let live = true;
@@ -71,8 +76,10 @@ export function UserPickerDialog({ directory, onInvite, onClose, debounceMs = 30
     setLoading(true);
     try {
       const page = await directory.next(nextLink);
-      setUsers((current) => [...current, ...page.users.filter((u) => !current.some((c) => c.id === u.id))]);
+      const added = page.users.filter((u) => !users.some((c) => c.id === u.id));
+      setUsers([...users, ...added]);
       setNextLink(page.nextLink);
+      if (added[0]) setFocusId(checkboxId(added[0]));
     } catch (e) {
       setGraphError(t('picker.graphFailed', { message: e instanceof Error ? e.message : String(e) }));
     } finally {
@@ -109,6 +116,7 @@ export function UserPickerDialog({ directory, onInvite, onClose, debounceMs = 30
               {users.map((u) => (
                 <Checkbox
                   key={u.id}
+                  id={checkboxId(u)}
                   checked={selected.has(u.id)}
                   onChange={(_, d) => toggle(u, d.checked === true)}
                   label={
@@ -122,7 +130,11 @@ export function UserPickerDialog({ directory, onInvite, onClose, debounceMs = 30
               {!loading && !graphError && users.length === 0 && <Text>{t('picker.empty')}</Text>}
             </div>
             {loading && <Spinner size="tiny" label={t('app.loading')} />}
-            {nextLink && !loading && <Button onClick={() => void more()}>{t('picker.more')}</Button>}
+            {nextLink && (
+              <Button disabledFocusable={loading} onClick={() => void more()}>
+                {t('picker.more')}
+              </Button>
+            )}
             <Text role="status">{t('picker.selected', { count: String(selected.size) })}</Text>
             <ErrorBar message={invite.error} />
           </DialogContent>
@@ -141,3 +153,5 @@ export function UserPickerDialog({ directory, onInvite, onClose, debounceMs = 30
     </Dialog>
   );
 }
+
+const checkboxId = (user: DirectoryUser) => `picker-${user.id}`;
