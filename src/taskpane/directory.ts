@@ -28,7 +28,6 @@ export class DirectoryError extends Error {
   }
 }
 
-const PAGE_SIZE = 10;
 const SELECT = 'id,displayName,mail,userPrincipalName,jobTitle';
 
 /**
@@ -40,10 +39,11 @@ export class GraphDirectory implements Directory {
     private readonly graphBaseUrl: string,
     private readonly getToken: () => Promise<string>,
     private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
+    private readonly pageSize = 10,
   ) {}
 
   search(text: string): Promise<DirectoryPage> {
-    const params = new URLSearchParams({ $select: SELECT, $top: String(PAGE_SIZE) });
+    const params = new URLSearchParams({ $select: SELECT, $top: String(this.pageSize) });
     const term = text.trim().replace(/"/g, '');
     if (term) {
       params.set('$search', `"displayName:${term}" OR "mail:${term}"`);
