@@ -59,6 +59,7 @@ describe('input', () => {
     ['GET', '/api/sync/contacts/eligible', undefined, 'querystring.limit is required'],
     ['GET', '/api/sync/contacts/eligible?limit=10001', undefined, 'querystring.limit must be <= 10000'],
     ['GET', '/api/sync/contacts/changes?cursor=soon', undefined, 'querystring.cursor'],
+    ['GET', '/api/sync/contacts/links?all=1', undefined, 'querystring.all is not a known field'],
   ])('%s %s %j → 400 naming the field', async (method, url, body, message) => {
     const res = await t.app.inject({
       method: method as 'GET' | 'POST' | 'PATCH',

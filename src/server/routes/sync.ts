@@ -13,6 +13,8 @@ import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-setti
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const strict = { additionalProperties: false } as const;
 const Uuid = Type.String({ format: 'uuid' });
+/** GET routes without parameters still refuse unknown ones. */
+const noQuery = { schema: { querystring: Type.Object({}, strict) } };
 const Holder = Type.String({ minLength: 1, maxLength: 200 });
 const GraphId = Type.String({ minLength: 1, maxLength: 1024 });
 const FieldName = Type.String({ minLength: 1, maxLength: 200 });
@@ -138,7 +140,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const settings = new SyncSettingsService(db);
 
-  api.get('/api/sync', async (request) => settings.overview(actorOf(request)));
+  api.get('/api/sync', noQuery, async (request) => settings.overview(actorOf(request)));
 
   for (const resource of SYNC_RESOURCES) {
     const base = `/api/sync/${resource}`;
@@ -169,16 +171,18 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
       },
     );
 
-    api.get(`${base}/state`, async (request) => unmapped(request).loadState());
+    api.get(`${base}/state`, noQuery, async (request) => unmapped(request).loadState());
 
     api.patch(`${base}/state`, { schema: { body: StatePatch } }, async (request, reply) => {
       await unmapped(request).saveState(request.body as Partial<SyncState>);
       return reply.status(204).send();
     });
 
-    api.get(`${base}/links`, async (request) => ({ links: await unmapped(request).loadLinks() }));
+    api.get(`${base}/links`, noQuery, async (request) => ({ links: await unmapped(request).loadLinks() }));
 
-    api.get(`${base}/pending`, async (request) => ({ pending: await unmapped(request).loadPending() }));
+    api.get(`${base}/pending`, noQuery, async (request) => ({
+      pending: await unmapped(request).loadPending(),
+    }));
 
     api.post(
       `${base}/pending`,
@@ -295,7 +299,9 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
     );
   }
 
-  api.get('/api/sync/contacts/mapping', async (request) => settings.contactMapping(actorOf(request)));
+  api.get('/api/sync/contacts/mapping', noQuery, async (request) =>
+    settings.contactMapping(actorOf(request)),
+  );
 
   api.put(
     '/api/sync/contacts/mapping',
