@@ -79,6 +79,33 @@ describe('input', () => {
     expect((await member().get('/api/sync/contacts/links')).json()).toEqual({ links: [] });
   });
 
+  test('a snapshot the mapper cannot read fails its own commit as invalid; the rest goes through', async () => {
+    const event = {
+      title: 'Review',
+      start: '2030-02-01T10:00:00Z',
+      end: '2030-02-01T11:00:00Z',
+      timeZone: 'UTC',
+    };
+    const res = await as(t.app, other.members[0]!).post('/api/sync/calendar/commits', {
+      commits: [
+        {
+          record: { op: 'create', snapshot: { ...event, attendees: 'everyone' } },
+          link: { op: 'save', graphId: 'g-broken', snapshot: {}, changeKey: null },
+        },
+        {
+          record: { op: 'create', snapshot: event },
+          link: { op: 'save', graphId: 'g-fine', snapshot: event, changeKey: null },
+        },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const [broken, fine] = res.json().outcomes;
+    expect(broken).toEqual({ ok: false, error: { kind: 'invalid', message: expect.any(String) } });
+    expect(fine).toEqual({ ok: true, value: { crmId: expect.any(String) } });
+    const links = (await as(t.app, other.members[0]!).get('/api/sync/calendar/links')).json().links;
+    expect(links.map((l: { graphId: string }) => l.graphId)).toEqual(['g-fine']);
+  });
+
   test('an unknown resource is not a route; no token is 401', async () => {
     expect((await member().get('/api/sync/tasks/state')).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/api/sync/contacts/links' })).statusCode).toBe(401);

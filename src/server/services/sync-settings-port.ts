@@ -68,13 +68,13 @@ export async function crmMapperFor(
 ): Promise<CrmSnapshotMapper> {
   let mapper: CrmSnapshotMapper;
   if (resource === 'calendar') {
-    mapper = createEventMapper() as unknown as CrmSnapshotMapper;
+    mapper = createEventMapper();
   } else {
     const stored = await loadContactMapping(db, actor);
     try {
       mapper = createContactMapper(stored.mapping, {
         customFields: stored.customFields,
-      }) as unknown as CrmSnapshotMapper;
+      });
     } catch (error) {
       if (!(error instanceof InvalidFieldMappingError)) throw error;
       // A custom field the mapping names may have gone since it was saved: the user must fix it first.
