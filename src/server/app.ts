@@ -7,6 +7,7 @@ import { registerErrorHandler, registerValidation } from './plugins/http-errors'
 import { registerAccountRoutes } from './routes/account';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
+import { registerSyncRoutes } from './routes/sync';
 import { registerUserRoutes } from './routes/users';
 import { OnboardingService } from './services/onboarding-service';
 import { onboardingSettings, type OnboardingSettings } from './services/onboarding-settings';
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }));
     registerAccountRoutes(api, options.store.db);
     registerRecordRoutes(api, new RecordService(options.store.db));
+    registerSyncRoutes(api, options.store.db);
     const settings = onboardingSettings(options.onboarding);
     registerOnboardingRoutes(api, new OnboardingService(options.store.db, settings));
     registerUserRoutes(api, new UserAdminService(options.store.db, settings));
