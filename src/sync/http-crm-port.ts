@@ -6,7 +6,7 @@ import {
   type CrmPort,
   type EligibleRecords,
   type Outcome,
-  type PendingCreate,
+  type PendingWrite,
   type PortErrorKind,
   type SyncState,
 } from './ports';
@@ -98,13 +98,13 @@ export class HttpCrmPort implements CrmPort {
     return (await this.call<{ links: Link[] }>({ method: 'GET', path: '/links', idempotent: true })).links;
   }
 
-  async loadPending(): Promise<PendingCreate[]> {
+  async loadPending(): Promise<PendingWrite[]> {
     return (
-      await this.call<{ pending: PendingCreate[] }>({ method: 'GET', path: '/pending', idempotent: true })
+      await this.call<{ pending: PendingWrite[] }>({ method: 'GET', path: '/pending', idempotent: true })
     ).pending;
   }
 
-  async addPending(pending: readonly PendingCreate[]): Promise<void> {
+  async addPending(pending: readonly PendingWrite[]): Promise<void> {
     for (const part of chunks(pending, CRM_HTTP_LIMITS.pending)) {
       await this.call({ method: 'POST', path: '/pending', body: { pending: part }, idempotent: true });
     }

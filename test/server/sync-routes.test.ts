@@ -32,7 +32,7 @@ describe('input', () => {
     [
       'POST',
       '/api/sync/contacts/pending',
-      { pending: [{ crmId: 'nope', transactionId: 't' }] },
+      { pending: [{ crmId: 'nope', kind: 'create', transactionId: 't' }] },
       'body.pending.0.crmId',
     ],
     ['POST', '/api/sync/contacts/pending/drop', { crmIds: 'x' }, 'body.crmIds must be array'],

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type, type TSchema } from 'typebox';
-import type { CrmCommit, PendingCreate, SyncState } from '../../sync/ports';
+import type { CrmCommit, PendingWrite, SyncState } from '../../sync/ports';
 import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
@@ -191,10 +191,24 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
           body: Type.Object(
             {
               pending: Type.Array(
-                Type.Object(
-                  { crmId: Uuid, transactionId: Type.String({ minLength: 1, maxLength: 200 }) },
-                  strict,
-                ),
+                Type.Union([
+                  Type.Object(
+                    {
+                      crmId: Uuid,
+                      kind: Type.Literal('create'),
+                      transactionId: Type.String({ minLength: 1, maxLength: 200 }),
+                    },
+                    strict,
+                  ),
+                  Type.Object(
+                    {
+                      crmId: Uuid,
+                      kind: Type.Literal('delete'),
+                      graphId: Type.String({ minLength: 1, maxLength: 1000 }),
+                    },
+                    strict,
+                  ),
+                ]),
                 { maxItems: CRM_HTTP_LIMITS.pending },
               ),
             },
@@ -203,7 +217,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         },
       },
       async (request, reply) => {
-        await unmapped(request).addPending(request.body.pending as PendingCreate[]);
+        await unmapped(request).addPending(request.body.pending as PendingWrite[]);
         return reply.status(204).send();
       },
     );
