@@ -168,14 +168,20 @@ test('another runner holding the lease is a SyncBusyError; mapping and conflicts
   const view = await controller.contactMapping();
   expect(view.isDefault).toBe(true);
   expect(view.targets.email).toContain(view.mapping.email);
-  const bad = controller.saveContactMapping({ ...view.mapping, notes: 'birthday' });
+  const bad = controller.saveContactMapping({ ...view.mapping, description: 'birthday' });
   await expect(bad).rejects.toBeInstanceOf(ApiError);
-  await expect(bad).rejects.toMatchObject({ status: 400, code: 'invalid_mapping' });
+  await expect(bad).rejects.toMatchObject({
+    status: 400,
+    code: 'invalid_mapping',
+    message: expect.stringContaining('description'),
+  });
 
-  const { jobTitle: _dropped, ...withoutJobTitle } = view.mapping;
+  const { title: _dropped, ...withoutJobTitle } = view.mapping;
+  expect(_dropped).toBe('jobTitle');
   const saved = await controller.saveContactMapping(withoutJobTitle);
   expect(saved).toMatchObject({ isDefault: false });
-  expect(saved.mapping.jobTitle).toBeUndefined();
+  expect(saved.mapping.title).toBeUndefined();
+  expect(saved.targets.title).toContain('jobTitle');
   expect((await controller.resetContactMapping()).isDefault).toBe(true);
 
   expect(await controller.conflicts('contacts')).toEqual({ items: [], next: null });

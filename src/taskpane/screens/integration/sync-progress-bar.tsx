@@ -19,7 +19,6 @@ export function SyncProgressBar({ progress }: { progress: SyncProgress }) {
       aria-live="polite"
     >
       <ProgressBar
-        aria-label={label}
         thickness="large"
         {...(counted ? { value: Math.min(1, progress.done / progress.total) } : {})}
       />
