@@ -1,9 +1,8 @@
 /** @jest-environment jsdom */
-import './support/text-encoding';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError } from '../../src/taskpane/api-client';
 import { IntegrationScreen } from '../../src/taskpane/screens/integration-screen';
-import { SyncBusyError } from '../../src/taskpane/sync-controller';
+import { SyncBusyError } from '../../src/sync/engine';
 import type { SyncProgress } from '../../src/taskpane/sync-controller';
 import { aConflict, aLastRun, aStatus, FakeSyncController } from './support/fake-sync-controller';
 import { isDisabled, renderScreen } from './support/render';

@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph answers are arbitrary JSON read field by field. */
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../../src/taskpane/api-client';
+import { SyncBusyError } from '../../src/sync/engine';
 import {
   createSyncController,
-  SyncBusyError,
   type SyncController,
   type SyncProgress,
 } from '../../src/taskpane/sync-controller';

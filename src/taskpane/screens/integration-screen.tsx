@@ -3,12 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SyncResource } from '../../sync/model';
 import { describeError, useT } from '../i18n';
 import { useIntegrationT } from '../integration-i18n';
-import {
-  SYNC_RESOURCES,
-  type SyncController,
-  type SyncOverview,
-  type SyncProgress,
-} from '../sync-controller';
+import { SYNC_RESOURCES, type SyncController, type SyncOverview, type SyncProgress } from '../sync-views';
 import { ErrorBar } from './error-bar';
 import { ConfirmDeactivateDialog } from './integration/confirm-deactivate-dialog';
 import { ConflictsList } from './integration/conflicts-list';

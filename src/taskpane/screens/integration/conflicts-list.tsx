@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SyncResource } from '../../../sync/model';
 import { describeError, formatDate, useLocale, useT } from '../../i18n';
 import { useIntegrationT, type IntegrationTranslate } from '../../integration-i18n';
-import { SYNC_RESOURCES, type ConflictView, type SyncController } from '../../sync-controller';
+import { SYNC_RESOURCES, type ConflictView, type SyncController } from '../../sync-views';
 import { ErrorBar } from '../error-bar';
 import { resourceName } from './sync-errors';
 

@@ -1,5 +1,5 @@
 import { Field, ProgressBar } from '@fluentui/react-components';
-import type { SyncProgress } from '../../sync-controller';
+import type { SyncProgress } from '../../sync-views';
 import { useIntegrationT, type IntegrationKey } from '../../integration-i18n';
 import { resourceName } from './sync-errors';
 

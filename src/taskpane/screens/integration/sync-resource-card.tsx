@@ -1,7 +1,7 @@
 import { Card, Switch, Text } from '@fluentui/react-components';
 import type { SyncResource } from '../../../sync/model';
 import { useIntegrationT } from '../../integration-i18n';
-import type { ResourceStatus, SyncProgress } from '../../sync-controller';
+import type { ResourceStatus, SyncProgress } from '../../sync-views';
 import { LastRunSummary } from './last-run-summary';
 import { SyncProgressBar } from './sync-progress-bar';
 
