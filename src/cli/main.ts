@@ -1,16 +1,21 @@
 import { serve } from './serve';
+import { syncCommand } from './sync';
 
 const USAGE = `Usage: tandem <command>
 
 Commands:
   serve     run the Tandem server (CRM API, and on the demo tenant the Graph sandbox)
+  sync      two-way calendar and contact sync of one user (tandem sync --help)
 `;
 
 async function main(argv: string[]): Promise<void> {
-  const [command] = argv;
+  const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
       return serve();
+    case 'sync':
+      process.exitCode = await syncCommand(rest);
+      return;
     case undefined:
     case 'help':
     case '--help':
