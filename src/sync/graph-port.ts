@@ -11,6 +11,7 @@ import {
 import { planOccurrenceWrites } from './mapping/event-mapper';
 import type { GraphEvent, GraphEventItem, GraphSeries } from './mapping/graph-event';
 import type { ResourceMapper, Snapshot, SyncResource } from './model';
+import { completeSnapshot } from './snapshot';
 import {
   PortError,
   type GraphChanges,
@@ -148,6 +149,10 @@ abstract class BaseGraphPort<Item> implements GraphPort {
   /** Graph items as the engine's changes (a calendar port turns occurrences into their series). */
   protected abstract toItems(items: readonly Item[]): Promise<GraphItem[]>;
 
+  protected complete(snapshot: Snapshot): Snapshot {
+    return completeSnapshot(snapshot, this.mapper.fields);
+  }
+
   protected graphItem(
     graphId: string,
     item: Item,
@@ -196,7 +201,7 @@ abstract class BaseGraphPort<Item> implements GraphPort {
         return {
           method: 'PATCH',
           path: this.itemPath(w.graphId),
-          body: this.mapper.toGraph(w.snapshot, w.fields, this.seen.get(w.graphId)),
+          body: this.mapper.toGraph(this.complete(w.snapshot), w.fields, this.seen.get(w.graphId)),
           headers: { Prefer: TEXT_BODIES },
         };
       case 'delete':
@@ -235,7 +240,7 @@ class ContactsGraphPort extends BaseGraphPort<GraphContact> {
   }
 
   protected createBody(snapshot: Snapshot, crmId: string): Record<string, unknown> {
-    return withCrmId(this.mapper.toGraph(snapshot), crmId);
+    return withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId);
   }
 
   changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
@@ -319,7 +324,7 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
 
   protected createBody(snapshot: Snapshot, crmId: string, transactionId: string): Record<string, unknown> {
     // The transactionId makes a resent create (after a timeout) answer with the first event.
-    return { ...withCrmId(this.mapper.toGraph(snapshot), crmId), transactionId };
+    return { ...withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId), transactionId };
   }
 
   changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
