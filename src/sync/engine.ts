@@ -17,6 +17,8 @@ import {
   type CrmPort,
   type GraphPort,
   type GraphWrite,
+  type GraphWritten,
+  type Outcome,
   type PendingWrite,
   type PortErrorKind,
 } from './ports';
@@ -261,13 +263,23 @@ export class SyncEngine {
     const transactionIds = new Map(unresolved.map((p) => [p.crmId, p.transactionId]));
     const total = planned.actions.length;
     this.progress('apply', 0, total);
+    // One group's CRM commit runs while the next group's Outlook writes are in flight: each action
+    // still commits only after its own write, so a crash anywhere leaves nothing half-linked.
+    let committing: Promise<void> = Promise.resolve();
     for (let i = 0; i < total; i += this.groupSize) {
       if (i > 0 && !(await this.crm.acquireLease(this.holder, this.leaseMs)))
         throw new SyncBusyError(this.resource);
       const group = planned.actions.slice(i, i + this.groupSize);
-      await this.execute(containerId, group, linkByCrm, transactionIds, applied, failures);
-      this.progress('apply', Math.min(i + group.length, total), total);
+      const written = await this.sendToGraph(containerId, group, linkByCrm, transactionIds);
+      await committing;
+      const done = Math.min(i + group.length, total);
+      committing = this.commitGroup(containerId, group, written, linkByCrm, applied, failures).then(() =>
+        this.progress('apply', done, total),
+      );
+      // Seen by the next `await committing`; this only keeps Node from calling it unhandled meanwhile.
+      committing.catch(() => undefined);
     }
+    await committing;
 
     const retry = failures.some((f) => isRetryable(f.kind) || f.kind === 'notFound');
     if (!retry) {
@@ -302,15 +314,13 @@ export class SyncEngine {
     if (onlyEchoes) await this.crm.saveState({ graphCursor: read.cursor });
   }
 
-  private async execute(
+  /** Outlook writes, one per action that needs one; the outcomes by action. */
+  private async sendToGraph(
     containerId: string,
     group: readonly Action[],
     linkByCrm: ReadonlyMap<string, Link>,
     transactionIds: Map<string, string>,
-    applied: Action[],
-    failures: SyncFailure[],
-  ): Promise<void> {
-    // 1. Outlook writes, one per action that needs one.
+  ): Promise<Map<Action, Outcome<GraphWritten>>> {
     const writes: GraphWrite[] = [];
     const writeIndex = new Map<Action, number>();
     const newPending: PendingWrite[] = [];
@@ -334,13 +344,27 @@ export class SyncEngine {
     }
     if (newPending.length > 0) await this.crm.addPending(newPending);
     const written = writes.length > 0 ? await this.graph.write(containerId, writes) : [];
+    const byAction = new Map<Action, Outcome<GraphWritten>>();
+    for (const [action, index] of writeIndex) {
+      const outcome = written[index];
+      if (outcome) byAction.set(action, outcome);
+    }
+    return byAction;
+  }
 
-    // 2. CRM side: record write, link and conflicts of each action whose Outlook part succeeded.
+  /** CRM side: the record write, link and conflicts of each action whose Outlook part succeeded. */
+  private async commitGroup(
+    containerId: string,
+    group: readonly Action[],
+    written: ReadonlyMap<Action, Outcome<GraphWritten>>,
+    linkByCrm: ReadonlyMap<string, Link>,
+    applied: Action[],
+    failures: SyncFailure[],
+  ): Promise<void> {
     const commits: CrmCommit[] = [];
     const committing: Action[] = [];
     for (const action of group) {
-      const index = writeIndex.get(action);
-      const outcome = index === undefined ? undefined : written[index];
+      const outcome = written.get(action);
       if (outcome && !outcome.ok) {
         failures.push(failure(action, outcome.error.kind, outcome.error.message));
         continue;
@@ -355,7 +379,7 @@ export class SyncEngine {
     }
     const committed = commits.length > 0 ? await this.crm.commit(commits) : [];
 
-    // 3. Stamp our id on items that came from Outlook, so a reinstall re-links them.
+    // Stamp our id on items that came from Outlook, so a reinstall re-links them.
     const marks: GraphWrite[] = [];
     committing.forEach((action, i) => {
       const outcome = committed[i];
