@@ -171,23 +171,23 @@ export class SyncEngine {
     const containerId = state.containerId as string;
 
     this.progress('collect', 0, 2);
-    const links = await this.crm.loadLinks();
-    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
-    const linkedGraphIds = new Set(links.map((l) => l.graphId));
+    // Links are read only when something changed: a quiet run costs one delta read and no more.
+    let linksLoaded: Promise<Link[]> | undefined;
+    const loadLinks = () => (linksLoaded ??= this.crm.loadLinks());
 
     let mode: SyncMode = state.initialDone ? 'incremental' : 'initial';
     let graphRead;
     try {
       if (mode === 'incremental' && state.graphCursor) {
         try {
-          graphRead = await this.graph.changes(containerId, state.graphCursor, links);
+          graphRead = await this.graph.changes(containerId, state.graphCursor, loadLinks);
         } catch (error) {
           if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
           mode = 'reconcile';
-          graphRead = await this.graph.changes(containerId, null, links);
+          graphRead = await this.graph.changes(containerId, null, loadLinks);
         }
       } else {
-        graphRead = await this.graph.changes(containerId, null, links);
+        graphRead = await this.graph.changes(containerId, null, loadLinks);
       }
     } catch (error) {
       if (error instanceof PortError && error.kind === 'notFound') {
@@ -209,7 +209,7 @@ export class SyncEngine {
       // A listing shows no deletions: linked records it leaves out (an initial sync resumed after a
       // crash) are looked up; those no longer the user's eligible records count as deleted.
       const listed = new Set(crmChanges.map((c) => c.crmId));
-      const missing = links.map((l) => l.crmId).filter((id) => !listed.has(id));
+      const missing = (await loadLinks()).map((l) => l.crmId).filter((id) => !listed.has(id));
       if (missing.length > 0) {
         const found = await this.crm.getRecords(missing);
         const foundIds = new Set(found.map((f) => f.crmId));
@@ -225,6 +225,21 @@ export class SyncEngine {
     // Creates sent before a crash whose links were never stored: find the items by our marker
     // (linked records too: a re-create after Outlook deleted the item may have gone unanswered).
     const pending = await this.crm.loadPending();
+    if (
+      mode === 'incremental' &&
+      graphChanges.length === 0 &&
+      crmChanges.length === 0 &&
+      pending.length === 0
+    ) {
+      if (graphRead.cursor !== state.graphCursor || crmCursor !== state.crmCursor) {
+        await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor });
+      }
+      this.progress('done', 0, 0);
+      return this.report(mode, 'done', [], [], null);
+    }
+    const links = await loadLinks();
+    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
+    const linkedGraphIds = new Set(links.map((l) => l.graphId));
     const unresolved = pending.filter((p) => p.kind === 'create');
     // Deletions we sent before a crash come back in the delta: they are ours, not the user's.
     const ourDeletes = new Set(pending.flatMap((p) => (p.kind === 'delete' ? [p.graphId] : [])));
@@ -302,7 +317,7 @@ export class SyncEngine {
     const byGraph = new Map(links.map((l) => [l.graphId, l]));
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, links);
+      read = await this.graph.changes(containerId, cursor, async () => links);
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;

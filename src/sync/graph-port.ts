@@ -125,7 +125,11 @@ abstract class BaseGraphPort<Item> implements GraphPort {
     });
   }
 
-  abstract changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges>;
+  abstract changes(
+    containerId: string,
+    cursor: string | null,
+    links: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges>;
 
   findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]> {
     return mapped(async () => {
@@ -243,12 +247,18 @@ class ContactsGraphPort extends BaseGraphPort<GraphContact> {
     return withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId);
   }
 
-  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
+  changes(
+    containerId: string,
+    cursor: string | null,
+    getLinks: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges> {
     return mapped(async () => {
       const start = cursor ?? `${this.collectionPath(containerId)}/delta`;
       const round = await this.client.collectDelta<GraphContact & { id: string; changeKey?: string }>(start, {
         maxPageSize: PAGE_SIZE,
       });
+      const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
+      const links = quiet ? [] : await getLinks();
       const linked = new Set(links.map((l) => l.graphId));
       const changes: GraphChange[] = [];
       const unlinked: string[] = [];
@@ -327,7 +337,11 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
     return { ...withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId), transactionId };
   }
 
-  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
+  changes(
+    containerId: string,
+    cursor: string | null,
+    getLinks: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges> {
     return mapped(async () => {
       const start =
         cursor ??
@@ -336,6 +350,8 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
         maxPageSize: PAGE_SIZE,
         headers: { Prefer: TEXT_BODIES },
       });
+      const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
+      const links = quiet ? [] : await getLinks();
       const linked = new Map(links.map((l) => [l.graphId, l]));
       const singles: EventRead[] = [];
       const series = new Set<string>();
