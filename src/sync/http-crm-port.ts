@@ -6,7 +6,6 @@ import {
   type CrmPort,
   type EligibleRecords,
   type Outcome,
-  type PendingCreate,
   type PortErrorKind,
   type SyncState,
 } from './ports';
@@ -28,6 +27,9 @@ export const CRM_HTTP_LIMITS = {
   /** Records per `GET …/eligible`. */
   eligible: 10_000,
 } as const;
+
+/** Pending Outlook writes as the port's interface defines them; the server stores them as sent. */
+type Pending = Awaited<ReturnType<CrmPort['loadPending']>>[number];
 
 /** Characters of serialised commits per call: even at 3 bytes a character, under the 2 MB body limit. */
 const COMMIT_BODY_CHARS = 600_000;
@@ -98,13 +100,12 @@ export class HttpCrmPort implements CrmPort {
     return (await this.call<{ links: Link[] }>({ method: 'GET', path: '/links', idempotent: true })).links;
   }
 
-  async loadPending(): Promise<PendingCreate[]> {
-    return (
-      await this.call<{ pending: PendingCreate[] }>({ method: 'GET', path: '/pending', idempotent: true })
-    ).pending;
+  async loadPending(): Promise<Pending[]> {
+    return (await this.call<{ pending: Pending[] }>({ method: 'GET', path: '/pending', idempotent: true }))
+      .pending;
   }
 
-  async addPending(pending: readonly PendingCreate[]): Promise<void> {
+  async addPending(pending: readonly Pending[]): Promise<void> {
     for (const part of chunks(pending, CRM_HTTP_LIMITS.pending)) {
       await this.call({ method: 'POST', path: '/pending', body: { pending: part }, idempotent: true });
     }

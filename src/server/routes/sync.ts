@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type, type TSchema } from 'typebox';
-import type { CrmCommit, PendingCreate, SyncState } from '../../sync/ports';
+import type { CrmCommit, CrmPort, SyncState } from '../../sync/ports';
 import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
@@ -203,7 +203,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         },
       },
       async (request, reply) => {
-        await unmapped(request).addPending(request.body.pending as PendingCreate[]);
+        await unmapped(request).addPending(request.body.pending as Parameters<CrmPort['addPending']>[0]);
         return reply.status(204).send();
       },
     );
