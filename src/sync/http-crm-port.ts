@@ -1,4 +1,5 @@
 import type { CrmChange, Link } from './changes';
+import type { SyncReport } from './engine';
 import type { SyncResource } from './model';
 import {
   PortError,
@@ -164,6 +165,16 @@ export class HttpCrmPort implements CrmPort {
       outcomes.push(...answer.outcomes);
     }
     return outcomes;
+  }
+
+  /** Keeps a run's report as the resource's last run, for the settings page (not part of `CrmPort`). */
+  async recordRun(report: SyncReport, startedAt?: Date): Promise<void> {
+    await this.call({
+      method: 'POST',
+      path: '/runs',
+      body: { ...report, ...(startedAt ? { startedAt: startedAt.toISOString() } : {}) },
+      idempotent: true,
+    });
   }
 
   private async call<T = unknown>(call: Call): Promise<T> {

@@ -342,15 +342,28 @@ describe('HttpCrmPort over HTTP', () => {
     );
     const spy = counting();
     const graph = new FakeGraph();
-    const engine = new SyncEngine({
-      resource: 'contacts',
-      graph,
-      crm: httpPort(user, 'contacts', spy.fetch),
-    });
-    expect(await engine.activate()).toMatchObject({ outcome: 'done', applied: { createGraph: 250 } });
+    const crm = httpPort(user, 'contacts', spy.fetch);
+    const startedAt = new Date();
+    const report = await new SyncEngine({ resource: 'contacts', graph, crm }).activate();
+    expect(report).toMatchObject({ outcome: 'done', applied: { createGraph: 250 } });
     // Lease, state, links, eligible, pending, three groups of (lease renewal, pending, commit)…
     expect(spy.calls.length).toBeLessThanOrEqual(20);
     expect(graph.items.size).toBe(250);
+
+    // The runner files its report for the settings page.
+    await crm.recordRun(report, startedAt);
+    const status = await fetch(`${baseUrl}/api/sync`, { headers: { authorization: `Bearer ${user.token}` } });
+    expect((await status.json()).contacts).toMatchObject({
+      enabled: true,
+      initialDone: true,
+      running: false,
+      lastRun: {
+        mode: 'initial',
+        outcome: 'done',
+        applied: { createGraph: 250 },
+        startedAt: startedAt.toISOString(),
+      },
+    });
   });
 
   test('failures map to the engine’s kinds: bad token → auth, no server → temporary', async () => {
