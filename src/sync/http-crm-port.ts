@@ -216,8 +216,9 @@ export class HttpCrmPort implements CrmPort {
     try {
       return await this.fetchImpl(`${this.base}${call.path}`, init);
     } catch (error) {
-      const what =
-        error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not reach the server';
+      // A DOMException is not always an Error (realms differ): its name tells a timeout.
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      const what = timedOut ? 'timed out' : 'could not reach the server';
       throw new PortError('temporary', `${call.method} ${call.path}: ${what}`);
     }
   }

@@ -4,7 +4,7 @@ import { findActor } from '../../src/server/plugins/auth';
 import { RecordService } from '../../src/server/services/record-service';
 import { openUserCrmPort } from '../../src/server/services/sync-settings-port';
 import { SyncBusyError, SyncEngine } from '../../src/sync/engine';
-import { CRM_HTTP_LIMITS, HttpCrmPort } from '../../src/sync/http-crm-port';
+import { CRM_HTTP_LIMITS, HttpCrmPort, kindOfStatus } from '../../src/sync/http-crm-port';
 import type { SyncResource } from '../../src/sync/model';
 import { PortError, type CrmCommit, type CrmPort } from '../../src/sync/ports';
 import { createTestApp, type TestApp } from '../support/app';
@@ -379,6 +379,46 @@ describe('HttpCrmPort over HTTP', () => {
     const error = await forged.loadState().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortError);
     expect((error as PortError).message).not.toContain('not-a-token');
+  });
+
+  test('every status has its kind: temporary ones are retryable, rules of the CRM are not', () => {
+    const table = Object.fromEntries(
+      [400, 401, 403, 404, 408, 409, 412, 413, 418, 429, 500, 502, 503, 504].map((s) => [s, kindOfStatus(s)]),
+    );
+    expect(table).toEqual({
+      400: 'invalid',
+      401: 'auth',
+      403: 'auth',
+      404: 'notFound',
+      408: 'temporary',
+      409: 'conflict',
+      412: 'conflict',
+      413: 'invalid',
+      418: 'permanent',
+      429: 'temporary',
+      500: 'temporary',
+      502: 'temporary',
+      503: 'temporary',
+      504: 'temporary',
+    });
+  });
+
+  test('a server that does not answer in time is a temporary failure', async () => {
+    const silent: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const crm = new HttpCrmPort({
+      baseUrl,
+      resource: 'contacts',
+      token: async () => tenant.admin.token,
+      fetch: silent,
+      timeoutMs: 30,
+    });
+    await expect(crm.loadState()).rejects.toMatchObject({
+      kind: 'temporary',
+      message: 'GET /state: timed out',
+    });
   });
 
   test('429 is retried after Retry-After; a 503 on a commit is not (it may have taken effect)', async () => {
