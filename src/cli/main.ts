@@ -1,16 +1,20 @@
+import { seed } from './seed';
 import { serve } from './serve';
 
 const USAGE = `Usage: tandem <command>
 
 Commands:
   serve     run the Tandem server (CRM API, and on the demo tenant the Graph sandbox)
+  seed      fill a running server on the demo tenant with realistic data (tandem seed --help)
 `;
 
 async function main(argv: string[]): Promise<void> {
-  const [command] = argv;
+  const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
       return serve();
+    case 'seed':
+      return seed(rest);
     case undefined:
     case 'help':
     case '--help':

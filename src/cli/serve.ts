@@ -80,6 +80,9 @@ function printBanner(config: ServerConfig, server: RunningServer): void {
       `  Sandbox token: POST ${base}/sandbox/token {"user":"admin@contoso.example","audience":"crm"}`,
     );
   }
+  if (config.mail.smtpUrl) console.log('  Mail:          sent through the SMTP server of TANDEM_SMTP_URL');
+  else if (config.sandbox) console.log(`  Mail:          ${base}/sandbox/mailboxes/<address>/messages`);
+  else console.log('  Mail:          no SMTP server configured (TANDEM_SMTP_URL): mail waits in the outbox');
 }
 
 function stopOnSignals(server: RunningServer): void {

@@ -11,12 +11,15 @@ export interface Link {
 
 /** The current state of a CRM record that changed (or that the engine looked up). */
 export type CrmChange =
-  { crmId: string; deleted?: false; snapshot: Snapshot } | { crmId: string; deleted: true };
+  | { crmId: string; deleted?: false; snapshot: Snapshot }
+  /** `snapshot`: the soft-deleted record's content, when known (a restore overwrites all of it). */
+  | { crmId: string; deleted: true; snapshot?: Snapshot };
 
 /** The current state of an Outlook item that changed. `marker` is the CRM id we stamped on it, if any. */
 export type GraphChange =
   | { graphId: string; deleted?: false; snapshot: Snapshot; changeKey: string | null; marker: string | null }
-  | { graphId: string; deleted: true };
+  /** `ours`: the sync itself deleted it in a run that did not finish. */
+  | { graphId: string; deleted: true; ours?: boolean };
 
 export type GraphItem = Extract<GraphChange, { deleted?: false }>;
 

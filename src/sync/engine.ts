@@ -17,7 +17,7 @@ import {
   type CrmPort,
   type GraphPort,
   type GraphWrite,
-  type PendingCreate,
+  type PendingWrite,
   type PortErrorKind,
 } from './ports';
 
@@ -133,6 +133,18 @@ export class SyncEngine {
     });
   }
 
+  /** A create whose answer was lost may still have happened: look again before giving up. */
+  private async createContainer(): Promise<string> {
+    try {
+      return await this.graph.createContainer(CONTAINER_NAME);
+    } catch (error) {
+      if (!(error instanceof PortError) || error.kind !== 'temporary') throw error;
+      const found = await this.graph.findContainer(CONTAINER_NAME);
+      if (found) return found;
+      throw error;
+    }
+  }
+
   private async leased<T>(work: () => Promise<T>): Promise<T> {
     this.progress('lease', 0, 1);
     if (!(await this.crm.acquireLease(this.holder, this.leaseMs))) throw new SyncBusyError(this.resource);
@@ -150,9 +162,7 @@ export class SyncEngine {
     if (!state.enabled && !activating) throw new SyncNotEnabledError(this.resource);
     if (!state.enabled || !state.containerId) {
       this.progress('container', 0, 1);
-      const containerId =
-        (await this.graph.findContainer(CONTAINER_NAME)) ??
-        (await this.graph.createContainer(CONTAINER_NAME));
+      const containerId = (await this.graph.findContainer(CONTAINER_NAME)) ?? (await this.createContainer());
       state = { enabled: true, containerId, graphCursor: null, crmCursor: null, initialDone: false };
       await this.crm.saveState(state);
     }
@@ -168,14 +178,14 @@ export class SyncEngine {
     try {
       if (mode === 'incremental' && state.graphCursor) {
         try {
-          graphRead = await this.graph.changes(containerId, state.graphCursor, linkedGraphIds);
+          graphRead = await this.graph.changes(containerId, state.graphCursor, links);
         } catch (error) {
           if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
           mode = 'reconcile';
-          graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+          graphRead = await this.graph.changes(containerId, null, links);
         }
       } else {
-        graphRead = await this.graph.changes(containerId, null, linkedGraphIds);
+        graphRead = await this.graph.changes(containerId, null, links);
       }
     } catch (error) {
       if (error instanceof PortError && error.kind === 'notFound') {
@@ -194,15 +204,34 @@ export class SyncEngine {
       const eligible = await this.crm.eligibleRecords(this.initialLimit);
       crmChanges = eligible.records;
       crmCursor = eligible.cursor;
+      // A listing shows no deletions: linked records it leaves out (an initial sync resumed after a
+      // crash) are looked up; those no longer the user's eligible records count as deleted.
+      const listed = new Set(crmChanges.map((c) => c.crmId));
+      const missing = links.map((l) => l.crmId).filter((id) => !listed.has(id));
+      if (missing.length > 0) {
+        const found = await this.crm.getRecords(missing);
+        const foundIds = new Set(found.map((f) => f.crmId));
+        crmChanges.push(...found);
+        for (const crmId of missing) if (!foundIds.has(crmId)) crmChanges.push({ crmId, deleted: true });
+      }
     } else {
       const read = await this.crm.changes(state.crmCursor);
       crmChanges = read.changes;
       crmCursor = read.cursor;
     }
 
-    // Creates sent before a crash whose links were never stored: find the items by our marker.
+    // Creates sent before a crash whose links were never stored: find the items by our marker
+    // (linked records too: a re-create after Outlook deleted the item may have gone unanswered).
     const pending = await this.crm.loadPending();
-    const unresolved = pending.filter((p) => !linkByCrm.has(p.crmId));
+    const unresolved = pending.filter((p) => p.kind === 'create');
+    // Deletions we sent before a crash come back in the delta: they are ours, not the user's.
+    const ourDeletes = new Set(pending.flatMap((p) => (p.kind === 'delete' ? [p.graphId] : [])));
+    if (ourDeletes.size > 0) {
+      for (let i = 0; i < graphChanges.length; i++) {
+        const g = graphChanges[i] as GraphChange;
+        if (g.deleted && ourDeletes.has(g.graphId)) graphChanges[i] = { ...g, ours: true };
+      }
+    }
     if (unresolved.length > 0) {
       graphChanges.push(
         ...(await this.graph.findByMarker(
@@ -229,7 +258,7 @@ export class SyncEngine {
 
     const applied: Action[] = [];
     const failures: SyncFailure[] = [];
-    const transactionIds = new Map(pending.map((p) => [p.crmId, p.transactionId]));
+    const transactionIds = new Map(unresolved.map((p) => [p.crmId, p.transactionId]));
     const total = planned.actions.length;
     this.progress('apply', 0, total);
     for (let i = 0; i < total; i += this.groupSize) {
@@ -243,8 +272,9 @@ export class SyncEngine {
     const retry = failures.some((f) => isRetryable(f.kind) || f.kind === 'notFound');
     if (!retry) {
       await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor, initialDone: true });
-      // Every create of this run is linked or failed for good, and every earlier one was looked up.
-      if (transactionIds.size > 0) await this.crm.dropPending([...transactionIds.keys()]);
+      // Every write of this run is settled or failed for good, and every earlier one was looked up.
+      const settled = new Set([...pending.map((p) => p.crmId), ...transactionIds.keys()]);
+      if (settled.size > 0) await this.crm.dropPending([...settled]);
       if (applied.some(writesGraph)) await this.absorbEchoes(containerId, graphRead.cursor);
     }
     this.progress('done', total, total);
@@ -260,7 +290,7 @@ export class SyncEngine {
     const byGraph = new Map(links.map((l) => [l.graphId, l]));
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, new Set(byGraph.keys()));
+      read = await this.graph.changes(containerId, cursor, links);
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;
@@ -283,20 +313,23 @@ export class SyncEngine {
     // 1. Outlook writes, one per action that needs one.
     const writes: GraphWrite[] = [];
     const writeIndex = new Map<Action, number>();
-    const newPending: PendingCreate[] = [];
+    const newPending: PendingWrite[] = [];
     for (const action of group) {
       const write = graphWrite(action, (crmId) => {
         let id = transactionIds.get(crmId);
         if (!id) {
           id = this.newTransactionId();
           transactionIds.set(crmId, id);
-          newPending.push({ crmId, transactionId: id });
+          newPending.push({ crmId, kind: 'create', transactionId: id });
         }
         return id;
       });
       if (write) {
         writeIndex.set(action, writes.length);
         writes.push(write);
+      }
+      if (action.type === 'deleteGraph' && linkByCrm.get(action.crmId)?.graphId === action.graphId) {
+        newPending.push({ crmId: action.crmId, kind: 'delete', graphId: action.graphId });
       }
     }
     if (newPending.length > 0) await this.crm.addPending(newPending);
@@ -433,10 +466,8 @@ function crmCommit(
       };
     }
     case 'deleteGraph':
-      // An unlinked item of ours (its record deleted meanwhile) has no link to remove.
-      return linkByCrm.get(action.crmId)?.graphId === action.graphId
-        ? { link: { op: 'remove', crmId: action.crmId } }
-        : null;
+      // The record's link goes, whichever item it named (there may be none: an unlinked item of ours).
+      return { link: { op: 'remove', crmId: action.crmId } };
     case 'deleteCrm':
       return { record: { op: 'delete', crmId: action.crmId }, link: { op: 'remove', crmId: action.crmId } };
     case 'unlink':

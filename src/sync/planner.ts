@@ -71,7 +71,7 @@ export interface Plan {
   refused: PlanRefusal | null;
 }
 
-type CrmState = { deleted: true } | { deleted: false; snapshot: Snapshot };
+type CrmState = { deleted: true; snapshot?: Snapshot } | { deleted: false; snapshot: Snapshot };
 
 export function plan(
   links: readonly Link[],
@@ -86,21 +86,36 @@ export function plan(
   const actions: Action[] = [];
   const handledCrm = new Set<string>();
 
+  const unlinked = [...graph.entries()]
+    .filter(([graphId]) => !linkByGraph.has(graphId))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // A linked item deleted while another item carries its record's marker: the other one replaced
+  // it (a re-create whose link was never stored). The pair moves to the new item.
+  const replacements = new Map<string, GraphItem>();
+  for (const [, g] of unlinked) {
+    if (g.deleted || g.marker === null || replacements.has(g.marker)) continue;
+    const link = linkByCrm.get(g.marker);
+    if (link && graph.get(link.graphId)?.deleted) replacements.set(g.marker, g);
+  }
+
   for (const link of links) {
     const c = crm.get(link.crmId);
-    const g = graph.get(link.graphId);
     handledCrm.add(link.crmId);
-    const action = planLinked(link, c, g, policy);
+    const replacement = replacements.get(link.crmId);
+    if (replacement) {
+      const moved = { ...link, graphId: replacement.graphId };
+      actions.push(planLinked(moved, c, replacement, policy) ?? linkOnly(moved, replacement.changeKey));
+      continue;
+    }
+    const action = planLinked(link, c, graph.get(link.graphId), policy);
     if (action) actions.push(action);
   }
 
   // Unlinked Outlook items: ours (marker) are re-linked, strangers are pulled into the CRM.
   const claimed = new Set<string>();
-  const unlinked = [...graph.entries()]
-    .filter(([graphId]) => !linkByGraph.has(graphId))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [graphId, g] of unlinked) {
     if (g.deleted) continue;
+    if (g.marker !== null && replacements.get(g.marker)?.graphId === graphId) continue;
     const marker = g.marker;
     if (marker !== null && (linkByCrm.has(marker) || claimed.has(marker))) {
       actions.push({ type: 'deleteDuplicate', crmId: marker, graphId });
@@ -146,6 +161,12 @@ function planLinked(
   if (!crmChanged && !graphChanged) return null;
   const { crmId, graphId } = link;
 
+  if (g?.deleted && g.ours) {
+    // We deleted the item for a CRM deletion and crashed before forgetting the link: if the record
+    // came back meanwhile (restored), it goes back to Outlook.
+    if (!c || c.deleted) return { type: 'unlink', crmId, graphId };
+    return { type: 'createGraph', crmId, snapshot: normalizeSnapshot(c.snapshot), replaces: graphId };
+  }
   if (c?.deleted && g?.deleted) return { type: 'unlink', crmId, graphId };
   if (c?.deleted) {
     // Deleted in the CRM: delete in Outlook, unless Outlook edited it since (the edit wins).
@@ -156,7 +177,7 @@ function planLinked(
       graphId,
       snapshot: normalizeSnapshot(g.snapshot),
       toGraph: [],
-      toCrm: fieldsOf(g.snapshot, link.snapshot),
+      toCrm: fieldsOf(g.snapshot, link.snapshot, c.snapshot),
       restoreCrm: true,
       changeKey: g.changeKey,
       conflicts: [],
@@ -170,6 +191,21 @@ function planLinked(
   const graphItem: GraphItem =
     g && graphChanged ? g : { graphId, snapshot: link.snapshot, changeKey: link.changeKey, marker: crmId };
   return merge(crmId, graphId, link.snapshot, crmSnap, graphItem, policy);
+}
+
+/** Both sides agree already; only the link changes (to a new item, or a new change key). */
+function linkOnly(link: Link, changeKey: string | null): Action {
+  return {
+    type: 'update',
+    crmId: link.crmId,
+    graphId: link.graphId,
+    snapshot: link.snapshot,
+    toGraph: [],
+    toCrm: [],
+    restoreCrm: false,
+    changeKey,
+    conflicts: [],
+  };
 }
 
 /**
@@ -219,7 +255,10 @@ function merge(
 function collapseCrm(changes: readonly CrmChange[]): Map<string, CrmState> {
   const out = new Map<string, CrmState>();
   for (const c of changes) {
-    out.set(c.crmId, c.deleted ? { deleted: true } : { deleted: false, snapshot: c.snapshot });
+    out.set(
+      c.crmId,
+      c.deleted ? { deleted: true, snapshot: c.snapshot } : { deleted: false, snapshot: c.snapshot },
+    );
   }
   return out;
 }

@@ -57,10 +57,12 @@ export interface GraphPort {
   deleteContainer(containerId: string): Promise<void>;
   /**
    * Changes since `cursor`; with `cursor === null`, every item now in the container, plus a deletion
-   * for each of `linkedIds` that is no longer there. Throws `PortError('cursorExpired')` when the
-   * cursor is no longer valid, `PortError('notFound')` when the container is gone.
+   * for each linked item that is no longer there. `links` lets an adapter tell a linked item that
+   * left a windowed view from one that was deleted, and find the series an occurrence belongs to.
+   * Throws `PortError('cursorExpired')` when the cursor is no longer valid, `PortError('notFound')`
+   * when the container is gone.
    */
-  changes(containerId: string, cursor: string | null, linkedIds: ReadonlySet<string>): Promise<GraphChanges>;
+  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges>;
   /** Items in the container carrying these CRM ids as marker. */
   findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]>;
   /** Batched writes with one outcome per write, in order; a delete of a missing item succeeds. */
@@ -84,11 +86,14 @@ export const EMPTY_STATE: SyncState = {
   initialDone: false,
 };
 
-/** A create sent to Outlook whose link is not stored yet: after a crash it is looked up by marker. */
-export interface PendingCreate {
-  crmId: string;
-  transactionId: string;
-}
+/**
+ * An Outlook write whose link change is not stored yet. After a crash, a pending create is looked up
+ * by marker (and re-sent with the same transactionId); a pending delete tells our own deletion of an
+ * item from the user's.
+ */
+export type PendingWrite =
+  | { crmId: string; kind: 'create'; transactionId: string }
+  | { crmId: string; kind: 'delete'; graphId: string };
 
 export type CrmRecordWrite =
   | { op: 'create'; snapshot: Snapshot }
@@ -122,9 +127,9 @@ export interface CrmPort {
   loadState(): Promise<SyncState>;
   saveState(patch: Partial<SyncState>): Promise<void>;
   loadLinks(): Promise<Link[]>;
-  loadPending(): Promise<PendingCreate[]>;
-  /** Records creates about to be sent; storing a record's link clears its entry. */
-  addPending(pending: readonly PendingCreate[]): Promise<void>;
+  loadPending(): Promise<PendingWrite[]>;
+  /** Records writes about to be sent; storing or removing a record's link clears its entry. */
+  addPending(pending: readonly PendingWrite[]): Promise<void>;
   dropPending(crmIds: readonly string[]): Promise<void>;
   /** Forgets links, cursors and pending creates and disables the sync; CRM records stay as they are. */
   forget(): Promise<void>;

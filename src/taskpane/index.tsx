@@ -4,6 +4,7 @@ import { MsalAccountManager } from '../auth/msal-account-manager';
 import { SandboxAccountManager } from '../auth/sandbox-account-manager';
 import { ApiClient } from './api-client';
 import { App } from './app';
+import { GraphDirectory } from './directory';
 import type { ClientConfig } from '../domain/client-config';
 import { detectHost } from './host';
 
@@ -35,6 +36,7 @@ async function start(): Promise<void> {
       host={host}
       accounts={accounts}
       api={new ApiClient(origin, accounts)}
+      directory={new GraphDirectory(config.graphBaseUrl, () => accounts.getToken('graph'))}
       sandbox={config.auth.mode === 'sandbox'}
       loadDemoUsers={loadDemoUsers}
     />,

@@ -142,3 +142,34 @@ test('a member cannot associate another account', async () => {
   const res = await h.as(tenant.admin).post('/api/onboarding/associate/code', { email: 'x@legacy.example' });
   expect(res.statusCode).toBe(409);
 });
+
+test('parallel guesses cannot exceed the attempt limit', async () => {
+  const s = await scenario();
+  await h.as(s.user).post('/api/onboarding/associate/code', { email: s.accountEmail });
+  const code = codeIn((await h.mailsTo(s.accountEmail))[0]);
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, () =>
+      h.as(s.user).post('/api/onboarding/associate/verify', { code: wrong(code) }),
+    ),
+  );
+  const statuses = answers.map((a) => a.statusCode);
+  expect(statuses.filter((c) => c === 400)).toHaveLength(5);
+  expect(statuses.filter((c) => c === 429)).toHaveLength(7);
+  const [row] = await h.store.db
+    .selectFrom('association_codes')
+    .selectAll()
+    .where('email', '=', s.accountEmail)
+    .execute();
+  expect(row!.attempts).toBe(5);
+});
+
+test('parallel code requests cannot exceed the hourly limit', async () => {
+  const s = await scenario();
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      h.as(s.user).post('/api/onboarding/associate/code', { email: s.accountEmail }),
+    ),
+  );
+  expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
+  expect(await h.mailsTo(s.accountEmail)).toHaveLength(5);
+});

@@ -299,3 +299,44 @@ describe('invitation tokens that must be refused, changing nothing', () => {
     expect((await h.as(tenant.users[0]!).get('/api/onboarding')).json().state).toBe('request_to_join');
   });
 });
+
+test('a link opened twice at the same moment is used once', async () => {
+  const tenant = await installed();
+  const invitee = tenant.users[0]!;
+  await invite(tenant, invitee);
+  const token = invitationTokenIn((await h.mailsTo(invitee))[0]);
+  const answers = await Promise.all(
+    [1, 2, 3].map(() => h.as(invitee).post('/api/onboarding/accept', { ...TERMS, token })),
+  );
+  expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409]);
+  const members = await h.store.db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', tenant.orgId)
+    .execute();
+  expect(members).toHaveLength(2);
+});
+
+test('the page a link opens previews the invitation without using it', async () => {
+  const tenant = await installed();
+  const invitee = tenant.users[0]!;
+  await invite(tenant, invitee);
+  const token = invitationTokenIn((await h.mailsTo(invitee))[0]);
+  const own = await h.as(invitee).post('/api/onboarding/invitation', { token });
+  expect(own.statusCode).toBe(200);
+  expect(own.json()).toMatchObject({
+    org: { id: tenant.orgId },
+    email: invitee,
+    acceptable: true,
+    problem: null,
+  });
+  const other = (await h.as(tenant.users[1]!).post('/api/onboarding/invitation', { token })).json();
+  expect(other).toMatchObject({ email: null, acceptable: false, problem: 'invitation_other_email' });
+  expect((await h.as(invitee).post('/api/onboarding/accept', { ...TERMS, token })).statusCode).toBe(201);
+  const used = (await h.as(tenant.users[1]!).post('/api/onboarding/invitation', { token })).json();
+  expect(used).toMatchObject({ acceptable: false, problem: 'invitation_used' });
+  const forged = await h
+    .as(invitee)
+    .post('/api/onboarding/invitation', { token: randomBytes(32).toString('base64url') });
+  expect(forged.statusCode).toBe(404);
+});

@@ -85,7 +85,13 @@ test('Case 2, request → approve: every user manager is mailed an "Approve and 
     { action: 'join_request.created', actor_email: requester },
     { action: 'join_request.approved', actor_email: tenant.users[1]! },
   ]);
-  // Deciding twice is refused.
+  // Opening the mail's link afterwards shows who decided; deciding twice is refused.
+  expect((await h.as(tenant.admin).get(`/api/join-requests/${id}`)).json()).toMatchObject({
+    id,
+    status: 'approved',
+    decidedBy: tenant.users[1]!,
+    decidedAt: expect.any(String),
+  });
   expect((await h.as(tenant.admin).post(`/api/join-requests/${id}/reject`)).statusCode).toBe(409);
 });
 
@@ -136,6 +142,8 @@ test('approving or rejecting needs "manage users", and only inside the own organ
   expect((await h.as(other.admin).post(`/api/join-requests/${id}/approve`, {})).statusCode).toBe(404);
   expect((await h.as(other.admin).post(`/api/join-requests/${id}/reject`)).statusCode).toBe(404);
   expect((await h.as(other.admin).get('/api/join-requests')).json().items).toEqual([]);
+  expect((await h.as(other.admin).get(`/api/join-requests/${id}`)).statusCode).toBe(404);
+  expect((await h.as(tenant.admin).get(`/api/join-requests/${id}`)).json().status).toBe('pending');
   // Nor can a profile of another organisation be given.
   const foreignProfile = (await h.as(other.admin).get('/api/profiles')).json().items[0].id;
   const wrongProfile = await h
@@ -185,4 +193,18 @@ test('a member, or an invited user, does not file a request', async () => {
   const invited = await h.as(tenant.users[0]!).post('/api/onboarding/join-request', TERMS);
   expect(invited.statusCode).toBe(409);
   expect(invited.json().error.code).toBe('invitation_pending');
+});
+
+test('simultaneous requests leave one pending request', async () => {
+  const tenant = await installed();
+  const answers = await Promise.all(
+    [1, 2, 3].map(() => h.as(tenant.users[0]!).post('/api/onboarding/join-request', TERMS)),
+  );
+  expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409]);
+  const rows = await h.store.db
+    .selectFrom('join_requests')
+    .select('id')
+    .where('org_id', '=', tenant.orgId)
+    .execute();
+  expect(rows).toHaveLength(1);
 });

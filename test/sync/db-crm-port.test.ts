@@ -233,7 +233,9 @@ describe('DbCrmPort with the engine', () => {
     await svc.create(me, 'contacts', { fields: { firstName: 'Stays' }, origin: 'ui' });
     const { graph, crm, engine } = setup(me);
     await engine().activate();
-    await crm.addPending([{ crmId: '00000000-0000-7000-8000-000000000001', transactionId: 't' }]);
+    await crm.addPending([
+      { crmId: '00000000-0000-7000-8000-000000000001', kind: 'create', transactionId: 't' },
+    ]);
     const neighbour = setup(await actorOf(other.members[0]!)).crm;
     const neighbourLinks = (await neighbour.loadLinks()).length;
 

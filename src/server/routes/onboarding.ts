@@ -10,6 +10,7 @@ const Terms = {
 };
 const LanguageCode = Type.Union([Type.Literal('en'), Type.Literal('es')]);
 const Email = Type.String({ format: 'email', maxLength: 254 });
+const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
 
 /**
  * Onboarding, for a signed-in Microsoft 365 identity that may not be a member yet (`identity` access):
@@ -67,15 +68,19 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
     async (request) => onboarding.verifyAssociationCode(identityOf(request), request.body.code),
   );
 
+  // The token travels in the body, never in a URL that could end up in a log.
+  api.post(
+    '/api/onboarding/invitation',
+    { config, schema: { body: Type.Object({ token: Token }, { additionalProperties: false }) } },
+    async (request) => onboarding.previewInvitation(identityOf(request), request.body.token),
+  );
+
   api.post(
     '/api/onboarding/accept',
     {
       config,
       schema: {
-        body: Type.Object(
-          { ...Terms, token: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' })) },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ ...Terms, token: Type.Optional(Token) }, { additionalProperties: false }),
       },
     },
     async (request, reply) =>

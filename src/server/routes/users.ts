@@ -99,6 +99,10 @@ export function registerUserRoutes(app: FastifyInstance, users: UserAdminService
     items: await users.pendingJoinRequests(actorOf(request)),
   }));
 
+  api.get('/api/join-requests/:id', { config: manageUsers, schema: { params: Id } }, async (request) =>
+    users.joinRequest(actorOf(request), request.params.id),
+  );
+
   api.post(
     '/api/join-requests/:id/approve',
     {

@@ -160,30 +160,20 @@ export class OnboardingService {
     if (email === identity.email) {
       throw badRequest('That is your own email address: open Tandem to enter its account directly.');
     }
-    const recent = await this.db
-      .selectFrom('association_codes')
-      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-      .where('ms_tenant_id', '=', identity.tenantId)
-      .where('ms_object_id', '=', identity.objectId)
-      .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
-      .executeTakeFirstOrThrow();
-    if (Number(recent.count) >= this.settings.codesPerHour) {
-      const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
-      throw tooManyRequests(
-        'Too many codes were asked for. Try again later.',
-        (oldest + 3600_000 - Date.now()) / 1000,
-      );
-    }
     // The answer is the same whether or not the address has an account: no one learns who has one.
     const target = await this.db
       .selectFrom('users')
-      .innerJoin('orgs', 'orgs.id', 'users.org_id')
-      .select(['users.id', 'users.org_id', 'users.language', 'users.ms_object_id', 'users.status'])
-      .where(sql`lower(users.email)`, '=', email)
+      .select(['id', 'org_id', 'language', 'ms_object_id', 'status'])
+      .where(sql`lower(email)`, '=', email)
       .executeTakeFirst();
     const deliverable = target && target.ms_object_id === null && target.status === 'active';
     const expiresAt = new Date(Date.now() + this.settings.codeTtlMs);
     await this.db.transaction().execute(async (trx) => {
+      await checkRate(trx, 'association_codes', identity, {
+        limit: this.settings.codesPerHour,
+        windowMs: 3600_000,
+        message: 'Too many codes were asked for. Try again later.',
+      });
       // Only the newest code counts.
       await trx
         .updateTable('association_codes')
@@ -288,6 +278,30 @@ export class OnboardingService {
   }
 
   /**
+   * What an invitation link leads to, for the page it opens: the organisation, and whether the
+   * invitation can be accepted by this identity (and if not, why). Changes nothing.
+   */
+  async previewInvitation(identity: Identity, token: string) {
+    const invitation = await this.invitationByToken(token);
+    if (!invitation) throw notFound('Invitation');
+    let problem: string | null = null;
+    try {
+      checkInvitationUsable(invitation, identity);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      problem = error.code;
+    }
+    return {
+      org: { id: invitation.org_id, name: invitation.org_name },
+      expiresAt: invitation.expires_at.toISOString(),
+      // Only the invitee learns the address; anyone else is told it is not theirs.
+      email: problem === 'invitation_other_email' ? null : invitation.email,
+      acceptable: problem === null,
+      problem,
+    };
+  }
+
+  /**
    * Accepts an invitation: by its link token, or (no token) the pending invitation addressed to the
    * identity's verified email. The invitee joins with the organisation's default profile.
    */
@@ -374,13 +388,6 @@ export class OnboardingService {
       throw new HttpError(409, 'invitation_pending', 'You have an invitation: accept it to join.');
     }
     this.checkTerms(input);
-    const recent = await this.db
-      .selectFrom('join_requests')
-      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-      .where('ms_tenant_id', '=', identity.tenantId)
-      .where('ms_object_id', '=', identity.objectId)
-      .where('created_at', '>', sql<Date>`now() - interval '1 day'`)
-      .executeTakeFirstOrThrow();
     const pending = await this.db
       .selectFrom('join_requests')
       .select('id')
@@ -389,16 +396,14 @@ export class OnboardingService {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (pending) throw new HttpError(409, 'request_pending', 'Your request to join is already pending.');
-    if (Number(recent.count) >= this.settings.joinRequestsPerDay) {
-      const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
-      throw tooManyRequests(
-        'Too many requests to join. Try again tomorrow.',
-        (oldest + 86_400_000 - Date.now()) / 1000,
-      );
-    }
     const id = uuidv7();
     try {
       await this.db.transaction().execute(async (trx) => {
+        await checkRate(trx, 'join_requests', identity, {
+          limit: this.settings.joinRequestsPerDay,
+          windowMs: 86_400_000,
+          message: 'Too many requests to join. Try again tomorrow.',
+        });
         await trx
           .insertInto('join_requests')
           .values({
@@ -458,15 +463,8 @@ export class OnboardingService {
     }
   }
 
-  private async recordTerms(
-    trx: Db,
-    orgId: string,
-    userId: string,
-    identity: Identity,
-    version: string,
-    acceptedAt?: Date,
-  ): Promise<void> {
-    await recordTermsAcceptance(trx, { orgId, userId, identity, version, acceptedAt });
+  private recordTerms(trx: Db, orgId: string, userId: string, identity: Identity, version: string) {
+    return recordTermsAcceptance(trx, { orgId, userId, identity, version });
   }
 
   private async refuseMember(identity: Identity): Promise<void> {
@@ -609,6 +607,30 @@ function checkInvitationUsable(invitation: InvitationCheck, identity: Identity):
       'This invitation was sent to another person: sign in with the account it was addressed to.',
     );
   }
+}
+
+/**
+ * Refuses with 429 when the identity already made `limit` rows in `table` within the window. The
+ * advisory lock (per identity, until commit) makes parallel calls count one after another.
+ */
+async function checkRate(
+  trx: Transaction<Database>,
+  table: 'association_codes' | 'join_requests',
+  identity: Identity,
+  rule: { limit: number; windowMs: number; message: string },
+): Promise<void> {
+  const key = `${table}:${identity.tenantId}:${identity.objectId}`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  const recent = await trx
+    .selectFrom(table)
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
+    .where('ms_tenant_id', '=', identity.tenantId)
+    .where('ms_object_id', '=', identity.objectId)
+    .where('created_at', '>', sql<Date>`now() - ${`${rule.windowMs} milliseconds`}::interval`)
+    .executeTakeFirstOrThrow();
+  if (Number(recent.count) < rule.limit) return;
+  const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
+  throw tooManyRequests(rule.message, (oldest + rule.windowMs - Date.now()) / 1000);
 }
 
 function isInstaller(identity: Identity): boolean {

@@ -9,7 +9,7 @@ import {
   type CrmPort,
   type EligibleRecords,
   type Outcome,
-  type PendingCreate,
+  type PendingWrite,
   type PortErrorKind,
   type SyncState,
 } from '../../sync/ports';
@@ -23,6 +23,7 @@ import { RecordService, type CrmRecord, type Fields } from './record-service';
 export type CrmSnapshotMapper = Pick<ResourceMapper<Fields, unknown>, 'fromCrm' | 'toCrm'>;
 
 const FEED_PAGE = 1000;
+const DELETE_PREFIX = 'delete:';
 const IN_LIST = 500;
 
 /** The CRM table behind a sync resource. */
@@ -146,7 +147,7 @@ export class DbCrmPort implements CrmPort {
     }));
   }
 
-  async loadPending(): Promise<PendingCreate[]> {
+  async loadPending(): Promise<PendingWrite[]> {
     const rows = await this.db
       .selectFrom('sync_pending')
       .select(['crm_id', 'transaction_id'])
@@ -154,17 +155,24 @@ export class DbCrmPort implements CrmPort {
       .where('user_id', '=', this.actor.userId)
       .where('resource', '=', this.table)
       .execute();
-    return rows.map((r) => ({ crmId: r.crm_id, transactionId: r.transaction_id }));
+    return rows.map((r) =>
+      r.transaction_id.startsWith(DELETE_PREFIX)
+        ? { crmId: r.crm_id, kind: 'delete', graphId: r.transaction_id.slice(DELETE_PREFIX.length) }
+        : { crmId: r.crm_id, kind: 'create', transactionId: r.transaction_id },
+    );
   }
 
-  async addPending(pending: readonly PendingCreate[]): Promise<void> {
+  async addPending(pending: readonly PendingWrite[]): Promise<void> {
     for (let i = 0; i < pending.length; i += IN_LIST) {
       await this.db
         .insertInto('sync_pending')
         .values(
-          pending
-            .slice(i, i + IN_LIST)
-            .map((p) => ({ ...this.scope(), crm_id: p.crmId, transaction_id: p.transactionId })),
+          pending.slice(i, i + IN_LIST).map((p) => ({
+            ...this.scope(),
+            crm_id: p.crmId,
+            // One column holds both kinds: a create's transactionId, or the item a delete targets.
+            transaction_id: p.kind === 'create' ? p.transactionId : `${DELETE_PREFIX}${p.graphId}`,
+          })),
         )
         .onConflict((oc) =>
           oc
@@ -303,40 +311,56 @@ export class DbCrmPort implements CrmPort {
         .execute();
       for (const r of rows) {
         if (['import', 'migration'].includes(r.origin) && !r.mass_updated_at) continue;
-        out.push(
-          r.deleted_at ? { crmId: r.id, deleted: true } : { crmId: r.id, snapshot: this.snapshot(r.data) },
-        );
+        const snapshot = this.snapshot(r.data);
+        out.push(r.deleted_at ? { crmId: r.id, deleted: true, snapshot } : { crmId: r.id, snapshot });
       }
     }
     return out;
   }
 
   async commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
-    const outcomes: Outcome<{ crmId: string }>[] = [];
-    for (const c of commits) {
+    const outcomes: Outcome<{ crmId: string }>[] = new Array(commits.length);
+    // Link-only commits (after Outlook writes) cannot break a CRM rule: one transaction takes them all.
+    const linkOnly: { index: number; crmId: string; commit: CrmCommit }[] = [];
+    commits.forEach((c, index) => {
+      const crmId = c.link?.crmId;
+      if (!c.record && crmId) linkOnly.push({ index, crmId, commit: c });
+    });
+    if (linkOnly.length > 0) {
+      await this.db.transaction().execute((trx) => this.writeLinks(trx, linkOnly));
+      for (const l of linkOnly) outcomes[l.index] = { ok: true, value: { crmId: l.crmId } };
+    }
+    for (let index = 0; index < commits.length; index++) {
+      if (outcomes[index]) continue;
+      const c = commits[index] as CrmCommit;
       try {
-        const crmId = await this.db.transaction().execute((trx) => this.commitOne(trx, c));
-        outcomes.push({ ok: true, value: { crmId } });
+        const crmId = await this.db.transaction().execute(async (trx) => {
+          const id = await this.writeRecord(trx, c);
+          await this.writeLinks(trx, [{ crmId: id, commit: c }]);
+          return id;
+        });
+        outcomes[index] = { ok: true, value: { crmId } };
       } catch (error) {
         // Rules of the CRM (validation, permissions) fail one item; anything else stops the run.
         if (!(error instanceof HttpError)) throw error;
-        outcomes.push({ ok: false, error: { kind: kindOf(error), message: error.message } });
+        outcomes[index] = { ok: false, error: { kind: kindOf(error), message: error.message } };
       }
     }
     return outcomes;
   }
 
-  private async commitOne(trx: Transaction<Database>, c: CrmCommit): Promise<string> {
+  /** Applies a commit's record write; returns the record's id (the new one for a create). */
+  private async writeRecord(trx: Transaction<Database>, c: CrmCommit): Promise<string> {
     const records = new RecordService(trx);
-    let crmId = c.link?.op === 'save' ? c.link.crmId : c.link?.crmId;
     const w = c.record;
     if (w?.op === 'create') {
       const created = await records.create(this.actor, this.table, {
         fields: this.mapper.toCrm(w.snapshot) as Fields,
         origin: 'sync',
       });
-      crmId = created.id;
-    } else if (w?.op === 'update') {
+      return created.id;
+    }
+    if (w?.op === 'update') {
       if (w.restore) await records.restore(this.actor, this.table, w.crmId);
       if (w.fields.length > 0) {
         await records.update(
@@ -346,54 +370,82 @@ export class DbCrmPort implements CrmPort {
           this.mapper.toCrm(w.snapshot, w.fields) as Fields,
         );
       }
-    } else if (w?.op === 'delete') {
-      await records.remove(this.actor, this.table, w.crmId, undefined, true);
+      return w.crmId;
     }
+    if (w?.op === 'delete') {
+      await records.remove(this.actor, this.table, w.crmId, undefined, true);
+      return w.crmId;
+    }
+    const crmId = c.link?.crmId;
     if (!crmId) throw new Error('A sync commit needs a record id.');
+    return crmId;
+  }
 
-    if (c.link?.op === 'save') {
-      const snapshot = normalizeSnapshot(c.link.snapshot);
-      await trx
-        .insertInto('sync_links')
-        .values({
+  /** Stores or removes the links of these commits and records their conflicts, in a few statements. */
+  private async writeLinks(
+    trx: Transaction<Database>,
+    items: readonly { crmId: string; commit: CrmCommit }[],
+  ): Promise<void> {
+    const saves = items.flatMap(({ crmId, commit }) => {
+      if (commit.link?.op !== 'save') return [];
+      const snapshot = normalizeSnapshot(commit.link.snapshot);
+      return [
+        {
           ...this.scope(),
           crm_id: crmId,
-          graph_id: c.link.graphId,
-          change_key: c.link.changeKey,
+          graph_id: commit.link.graphId,
+          change_key: commit.link.changeKey,
           snapshot: JSON.stringify(snapshot),
           snapshot_hash: snapshotHash(snapshot),
-        })
+        },
+      ];
+    });
+    const removes = items.filter((i) => i.commit.link?.op === 'remove').map((i) => i.crmId);
+    const conflicts = items.flatMap((i) => i.commit.conflicts ?? []);
+    for (let i = 0; i < saves.length; i += IN_LIST) {
+      const chunk = saves.slice(i, i + IN_LIST);
+      await trx
+        .insertInto('sync_links')
+        .values(chunk)
         .onConflict((oc) =>
-          oc.columns(['user_id', 'resource', 'crm_id']).doUpdateSet({
-            graph_id: c.link?.op === 'save' ? c.link.graphId : '',
-            change_key: c.link?.op === 'save' ? c.link.changeKey : null,
-            snapshot: JSON.stringify(snapshot),
-            snapshot_hash: snapshotHash(snapshot),
+          oc.columns(['user_id', 'resource', 'crm_id']).doUpdateSet((eb) => ({
+            graph_id: eb.ref('excluded.graph_id'),
+            change_key: eb.ref('excluded.change_key'),
+            snapshot: eb.ref('excluded.snapshot'),
+            snapshot_hash: eb.ref('excluded.snapshot_hash'),
             updated_at: sql<Date>`now()`,
-          }),
+          })),
         )
         .execute();
+      // A stored link settles the record's pending create.
       await trx
         .deleteFrom('sync_pending')
         .where('org_id', '=', this.actor.orgId)
         .where('user_id', '=', this.actor.userId)
         .where('resource', '=', this.table)
-        .where('crm_id', '=', crmId)
-        .execute();
-    } else if (c.link?.op === 'remove') {
-      await trx
-        .deleteFrom('sync_links')
-        .where('org_id', '=', this.actor.orgId)
-        .where('user_id', '=', this.actor.userId)
-        .where('resource', '=', this.table)
-        .where('crm_id', '=', crmId)
+        .where(
+          'crm_id',
+          'in',
+          chunk.map((r) => r.crm_id),
+        )
         .execute();
     }
-    if (c.conflicts && c.conflicts.length > 0) {
+    for (let i = 0; i < removes.length; i += IN_LIST) {
+      for (const table of ['sync_links', 'sync_pending'] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('org_id', '=', this.actor.orgId)
+          .where('user_id', '=', this.actor.userId)
+          .where('resource', '=', this.table)
+          .where('crm_id', 'in', removes.slice(i, i + IN_LIST))
+          .execute();
+      }
+    }
+    for (let i = 0; i < conflicts.length; i += IN_LIST) {
       await trx
         .insertInto('conflicts')
         .values(
-          c.conflicts.map((x) => ({
+          conflicts.slice(i, i + IN_LIST).map((x) => ({
             id: uuidv7(),
             ...this.scope(),
             crm_id: x.crmId,
@@ -405,7 +457,6 @@ export class DbCrmPort implements CrmPort {
         )
         .execute();
     }
-    return crmId;
   }
 
   private snapshot(data: Record<string, unknown>): Snapshot {
@@ -414,7 +465,7 @@ export class DbCrmPort implements CrmPort {
 
   private change(record: CrmRecord): CrmChange {
     return record.deletedAt
-      ? { crmId: record.id, deleted: true }
+      ? { crmId: record.id, deleted: true, snapshot: this.snapshot(record) }
       : { crmId: record.id, snapshot: this.snapshot(record) };
   }
 }

@@ -351,6 +351,37 @@ export class UserAdminService {
     }));
   }
 
+  /** One request, whatever its state: the "Approve and add" dialog opened from a mail may find it decided. */
+  async joinRequest(actor: Actor, requestId: string) {
+    const r = await this.db
+      .selectFrom('join_requests')
+      .leftJoin('users as decider', 'decider.id', 'join_requests.decided_by')
+      .select([
+        'join_requests.id',
+        'join_requests.email',
+        'join_requests.display_name',
+        'join_requests.message',
+        'join_requests.status',
+        'join_requests.created_at',
+        'join_requests.decided_at',
+        'decider.email as decided_by_email',
+      ])
+      .where('join_requests.org_id', '=', actor.orgId)
+      .where('join_requests.id', '=', requestId)
+      .executeTakeFirst();
+    if (!r) throw notFound('Join request');
+    return {
+      id: r.id,
+      email: r.email,
+      displayName: r.display_name,
+      message: r.message,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+      decidedAt: r.decided_at?.toISOString() ?? null,
+      decidedBy: r.decided_by_email,
+    };
+  }
+
   /** "Approve and add": the requester becomes a member (default profile unless one is chosen) and is told. */
   async approveJoinRequest(actor: Actor, requestId: string, profileId: string | undefined) {
     const result = await this.db.transaction().execute(async (trx) => {

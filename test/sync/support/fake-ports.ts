@@ -11,7 +11,7 @@ import {
   type GraphWrite,
   type GraphWritten,
   type Outcome,
-  type PendingCreate,
+  type PendingWrite,
   type PortErrorKind,
   type SyncState,
 } from '../../../src/sync/ports';
@@ -131,18 +131,14 @@ export class FakeGraph implements GraphPort {
       throw new PortError('notFound', 'The container no longer exists.');
   }
 
-  async changes(
-    containerId: string,
-    cursor: string | null,
-    linkedIds: ReadonlySet<string>,
-  ): Promise<GraphChanges> {
+  async changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
     this.count('changes');
     this.checkContainer(containerId);
     if (cursor === null) {
       const changes: GraphChanges['changes'] = [...this.items].map(([graphId, item]) =>
         this.item(graphId, item),
       );
-      for (const id of linkedIds) if (!this.items.has(id)) changes.push({ graphId: id, deleted: true });
+      for (const { graphId } of links) if (!this.items.has(graphId)) changes.push({ graphId, deleted: true });
       return { changes, cursor: String(this.seq) };
     }
     const from = Number(cursor);
@@ -249,7 +245,7 @@ export class FakeCrm implements CrmPort {
   readonly records = new Map<string, FakeRecord>();
   readonly links = new Map<string, Link>();
   readonly conflicts: Conflict[] = [];
-  pending = new Map<string, string>();
+  pending = new Map<string, PendingWrite>();
   state: SyncState = { ...EMPTY_STATE };
   lease: { holder: string; expiresAt: number } | null = null;
   now = 0;
@@ -329,12 +325,12 @@ export class FakeCrm implements CrmPort {
     return [...this.links.values()].map((l) => ({ ...l }));
   }
 
-  async loadPending(): Promise<PendingCreate[]> {
-    return [...this.pending].map(([crmId, transactionId]) => ({ crmId, transactionId }));
+  async loadPending(): Promise<PendingWrite[]> {
+    return [...this.pending.values()];
   }
 
-  async addPending(pending: readonly PendingCreate[]): Promise<void> {
-    for (const p of pending) this.pending.set(p.crmId, p.transactionId);
+  async addPending(pending: readonly PendingWrite[]): Promise<void> {
+    for (const p of pending) this.pending.set(p.crmId, p);
   }
 
   async dropPending(crmIds: readonly string[]): Promise<void> {
@@ -412,6 +408,7 @@ export class FakeCrm implements CrmPort {
         this.pending.delete(crmId);
       } else if (c.link?.op === 'remove') {
         this.links.delete(crmId);
+        this.pending.delete(crmId);
       }
       this.conflicts.push(...(c.conflicts ?? []));
       return ok({ crmId });
@@ -419,7 +416,7 @@ export class FakeCrm implements CrmPort {
   }
 
   private change(crmId: string, r: FakeRecord): CrmChange {
-    return r.deleted ? { crmId, deleted: true } : { crmId, snapshot: r.snapshot };
+    return r.deleted ? { crmId, deleted: true, snapshot: r.snapshot } : { crmId, snapshot: r.snapshot };
   }
 }
 

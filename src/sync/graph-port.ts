@@ -1,0 +1,506 @@
+import type { GraphContact } from '../domain/graph-contact-fields';
+import type { GraphItem, GraphChange, Link } from './changes';
+import { GraphError, type BatchRequest, type BatchResult, type GraphClient } from './graph';
+import {
+  crmIdFilter,
+  crmIdOf,
+  crmIdProperty,
+  expandTandemProperties,
+  withCrmId,
+} from './mapping/extended-properties';
+import { planOccurrenceWrites } from './mapping/event-mapper';
+import type { GraphEvent, GraphEventItem, GraphSeries } from './mapping/graph-event';
+import type { ResourceMapper, Snapshot, SyncResource } from './model';
+import {
+  PortError,
+  type GraphChanges,
+  type GraphPort,
+  type GraphWrite,
+  type GraphWritten,
+  type Outcome,
+  type PortErrorKind,
+} from './ports';
+
+/**
+ * `GraphPort` over the Graph client and the mappers. Items are read with text bodies and immutable
+ * ids (the client adds the latter to every call), and the CRM id travels in our extended property.
+ */
+
+const TEXT_BODIES = 'outlook.body-content-type="text"';
+const PAGE_SIZE = 500;
+const DAY_MS = 86_400_000;
+
+export interface GraphPortOptions {
+  client: GraphClient;
+  /**
+   * Calendar only: the span the calendar view delta covers. Events outside it are created and
+   * updated from the CRM but their Outlook edits are not read. Default: one year back, two ahead.
+   */
+  window?: { start: string; end: string };
+  now?: () => number;
+}
+
+export function createContactsGraphPort(
+  options: GraphPortOptions & { mapper: ResourceMapper<unknown, GraphContact> },
+): GraphPort {
+  return new ContactsGraphPort(options.client, options.mapper);
+}
+
+export function createCalendarGraphPort(
+  options: GraphPortOptions & { mapper: ResourceMapper<unknown, GraphEventItem> },
+): GraphPort {
+  const now = options.now?.() ?? Date.now();
+  const window = options.window ?? {
+    start: new Date(now - 365 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    end: new Date(now + 730 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+  return new CalendarGraphPort(options.client, options.mapper, window);
+}
+
+/** Graph failures in the engine's terms: the kinds are the same closed set. */
+export function toPortError(error: unknown): unknown {
+  return error instanceof GraphError ? new PortError(error.kind as PortErrorKind, error.message) : error;
+}
+
+async function mapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toPortError(error);
+  }
+}
+
+function outcomeOf(result: BatchResult, fallbackId: string, missingIsOk = false): Outcome<GraphWritten> {
+  if (result.error) {
+    if (missingIsOk && result.error.kind === 'notFound')
+      return { ok: true, value: { graphId: fallbackId, changeKey: null } };
+    return { ok: false, error: { kind: result.error.kind as PortErrorKind, message: result.error.message } };
+  }
+  const body = (result.body ?? {}) as { id?: string; changeKey?: string };
+  return { ok: true, value: { graphId: body.id ?? fallbackId, changeKey: body.changeKey ?? null } };
+}
+
+const expandQuery = () => ({ $expand: expandTandemProperties() });
+
+abstract class BaseGraphPort<Item> implements GraphPort {
+  /** Items read during this run, by id: updates send collections whole and need what Outlook holds. */
+  protected readonly seen = new Map<string, Item>();
+
+  constructor(
+    protected readonly client: GraphClient,
+    protected readonly mapper: ResourceMapper<unknown, Item>,
+  ) {}
+
+  protected abstract readonly containers: string;
+  protected abstract readonly nameProperty: 'name' | 'displayName';
+  protected abstract itemPath(graphId: string): string;
+  protected abstract collectionPath(containerId: string): string;
+
+  findContainer(name: string): Promise<string | null> {
+    return mapped(async () => {
+      for await (const c of this.client.list<Record<string, string>>(`/me/${this.containers}`)) {
+        if (c[this.nameProperty] === name && c.id) return c.id;
+      }
+      return null;
+    });
+  }
+
+  createContainer(name: string): Promise<string> {
+    return mapped(async () => {
+      const created = await this.client.request<{ id: string }>('POST', `/me/${this.containers}`, {
+        body: { [this.nameProperty]: name },
+      });
+      return created.id;
+    });
+  }
+
+  deleteContainer(containerId: string): Promise<void> {
+    return mapped(async () => {
+      try {
+        await this.client.request('DELETE', `/me/${this.containers}/${encodeURIComponent(containerId)}`);
+      } catch (error) {
+        if (!(error instanceof GraphError && error.kind === 'notFound')) throw error;
+      }
+    });
+  }
+
+  abstract changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges>;
+
+  findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]> {
+    return mapped(async () => {
+      const results = await this.client.batch<{ value: Item[] }>(
+        crmIds.map((crmId) => ({
+          method: 'GET',
+          path: this.collectionPath(containerId),
+          query: { $filter: crmIdFilter(crmId), ...expandQuery() },
+          headers: { Prefer: TEXT_BODIES },
+        })),
+      );
+      const items: GraphItem[] = [];
+      for (const r of results) {
+        if (r.error) throw r.error;
+        for (const item of r.body?.value ?? []) items.push(...(await this.toItems([item])));
+      }
+      return items;
+    });
+  }
+
+  /** Graph items as the engine's changes (a calendar port turns occurrences into their series). */
+  protected abstract toItems(items: readonly Item[]): Promise<GraphItem[]>;
+
+  protected graphItem(
+    graphId: string,
+    item: Item,
+    changeKey: string | null,
+    marker: string | null,
+  ): GraphItem {
+    this.seen.set(graphId, item);
+    return { graphId, snapshot: this.mapper.fromGraph(item), changeKey, marker };
+  }
+
+  /** Reads the items updates need whole, in one batched round. */
+  protected async current(ids: readonly string[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.seen.has(id));
+    if (missing.length === 0) return;
+    const results = await this.client.batch<Item>(
+      missing.map((id) => ({ method: 'GET', path: this.itemPath(id), headers: { Prefer: TEXT_BODIES } })),
+    );
+    results.forEach((r, i) => {
+      if (r.body && !r.error) this.seen.set(missing[i] as string, r.body);
+    });
+  }
+
+  write(containerId: string, writes: readonly GraphWrite[]): Promise<Outcome<GraphWritten>[]> {
+    return mapped(async () => {
+      await this.current(writes.flatMap((w) => (w.op === 'update' ? [w.graphId] : [])));
+      const requests: BatchRequest[] = writes.map((w) => this.request(containerId, w));
+      const results = await this.client.batch(requests);
+      const outcomes = writes.map((w, i) =>
+        outcomeOf(results[i] as BatchResult, w.op === 'create' ? '' : w.graphId, w.op === 'delete'),
+      );
+      await this.afterWrite(writes, outcomes);
+      return outcomes;
+    });
+  }
+
+  protected request(containerId: string, w: GraphWrite): BatchRequest {
+    switch (w.op) {
+      case 'create':
+        return {
+          method: 'POST',
+          path: this.collectionPath(containerId),
+          body: this.createBody(w.snapshot, w.crmId, w.transactionId),
+          headers: { Prefer: TEXT_BODIES },
+        };
+      case 'update':
+        return {
+          method: 'PATCH',
+          path: this.itemPath(w.graphId),
+          body: this.mapper.toGraph(w.snapshot, w.fields, this.seen.get(w.graphId)),
+          headers: { Prefer: TEXT_BODIES },
+        };
+      case 'delete':
+        return { method: 'DELETE', path: this.itemPath(w.graphId) };
+      case 'mark':
+        return {
+          method: 'PATCH',
+          path: this.itemPath(w.graphId),
+          body: { singleValueExtendedProperties: [crmIdProperty(w.crmId)] },
+        };
+    }
+  }
+
+  protected abstract createBody(
+    snapshot: Snapshot,
+    crmId: string,
+    transactionId: string,
+  ): Record<string, unknown>;
+
+  protected async afterWrite(
+    _writes: readonly GraphWrite[],
+    _outcomes: Outcome<GraphWritten>[],
+  ): Promise<void> {}
+}
+
+class ContactsGraphPort extends BaseGraphPort<GraphContact> {
+  protected readonly containers = 'contactFolders';
+  protected readonly nameProperty = 'displayName' as const;
+
+  protected itemPath(graphId: string): string {
+    return `/me/contacts/${encodeURIComponent(graphId)}`;
+  }
+
+  protected collectionPath(containerId: string): string {
+    return `/me/contactFolders/${encodeURIComponent(containerId)}/contacts`;
+  }
+
+  protected createBody(snapshot: Snapshot, crmId: string): Record<string, unknown> {
+    return withCrmId(this.mapper.toGraph(snapshot), crmId);
+  }
+
+  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
+    return mapped(async () => {
+      const start = cursor ?? `${this.collectionPath(containerId)}/delta`;
+      const round = await this.client.collectDelta<GraphContact & { id: string; changeKey?: string }>(start, {
+        maxPageSize: PAGE_SIZE,
+      });
+      const linked = new Set(links.map((l) => l.graphId));
+      const changes: GraphChange[] = [];
+      const unlinked: string[] = [];
+      for (const item of round.changed) {
+        if (linked.has(item.id)) changes.push(this.graphItem(item.id, item, item.changeKey ?? null, null));
+        else unlinked.push(item.id);
+      }
+      // Delta answers carry no extended properties: read unlinked items again to see whether they are ours.
+      changes.push(...(await this.readItems(unlinked)));
+      const removed = new Set(round.removed.map((r) => r.id));
+      for (const id of removed) changes.push({ graphId: id, deleted: true });
+      if (cursor === null) {
+        const present = new Set(round.changed.map((i) => i.id));
+        for (const l of links) {
+          if (!present.has(l.graphId) && !removed.has(l.graphId))
+            changes.push({ graphId: l.graphId, deleted: true });
+        }
+      }
+      return { changes, cursor: round.deltaLink };
+    });
+  }
+
+  private async readItems(ids: readonly string[]): Promise<GraphItem[]> {
+    if (ids.length === 0) return [];
+    const results = await this.client.batch<GraphContact & { id: string; changeKey?: string }>(
+      ids.map((id) => ({ method: 'GET', path: this.itemPath(id), query: expandQuery() })),
+    );
+    const items: GraphItem[] = [];
+    results.forEach((r) => {
+      // Gone since the delta was read: the next round reports the removal.
+      if (r.error?.kind === 'notFound' || !r.body) return;
+      if (r.error) throw r.error;
+      items.push(this.graphItem(r.body.id, r.body, r.body.changeKey ?? null, crmIdOf(r.body) ?? null));
+    });
+    return items;
+  }
+
+  protected async toItems(items: readonly GraphContact[]): Promise<GraphItem[]> {
+    return items.map((item) => {
+      const c = item as GraphContact & { id: string; changeKey?: string };
+      return this.graphItem(c.id, c, c.changeKey ?? null, crmIdOf(c) ?? null);
+    });
+  }
+}
+
+type EventRead = GraphEvent & { id: string };
+
+/**
+ * Calendar: the calendar view delta over a window gives single events, occurrences and exceptions,
+ * never series masters. A series is read whole, from its master and `/instances` in the window, when
+ * any of its instances changed (or, since a cancelled occurrence may just vanish, when an unknown
+ * item is removed). Removals are checked: an event that left the window is not deleted.
+ */
+class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
+  protected readonly containers = 'calendars';
+  protected readonly nameProperty = 'name' as const;
+
+  constructor(
+    client: GraphClient,
+    mapper: ResourceMapper<unknown, GraphEventItem>,
+    private readonly window: { start: string; end: string },
+  ) {
+    super(client, mapper);
+  }
+
+  protected itemPath(graphId: string): string {
+    return `/me/events/${encodeURIComponent(graphId)}`;
+  }
+
+  protected collectionPath(containerId: string): string {
+    return `/me/calendars/${encodeURIComponent(containerId)}/events`;
+  }
+
+  protected createBody(snapshot: Snapshot, crmId: string, transactionId: string): Record<string, unknown> {
+    // The transactionId makes a resent create (after a timeout) answer with the first event.
+    return { ...withCrmId(this.mapper.toGraph(snapshot), crmId), transactionId };
+  }
+
+  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
+    return mapped(async () => {
+      const start =
+        cursor ??
+        `/me/calendars/${encodeURIComponent(containerId)}/calendarView/delta?startDateTime=${this.window.start}&endDateTime=${this.window.end}`;
+      const round = await this.client.collectDelta<EventRead>(start, {
+        maxPageSize: PAGE_SIZE,
+        headers: { Prefer: TEXT_BODIES },
+      });
+      const linked = new Map(links.map((l) => [l.graphId, l]));
+      const singles: EventRead[] = [];
+      const series = new Set<string>();
+      for (const e of round.changed) {
+        if (e.type === 'occurrence' || e.type === 'exception') {
+          if (e.seriesMasterId) series.add(e.seriesMasterId);
+        } else if (e.type === 'seriesMaster') series.add(e.id);
+        else singles.push(e);
+      }
+      const removed = round.removed.map((r) => r.id);
+      // A vanished occurrence names no series: re-read the linked series (few, next to single events).
+      if (removed.some((id) => !linked.has(id))) {
+        for (const l of links) if (l.snapshot.recurrence) series.add(l.graphId);
+      }
+      const changes: GraphChange[] = [];
+      const unlinkedSingles: string[] = [];
+      for (const e of singles) {
+        if (linked.has(e.id)) changes.push(this.graphItem(e.id, e, e.changeKey ?? null, null));
+        else unlinkedSingles.push(e.id);
+      }
+      changes.push(...(await this.readEvents(unlinkedSingles)));
+      changes.push(...(await this.readSeries([...series])));
+      const seen = new Set(changes.map((c) => c.graphId));
+
+      // Removed from the view: deleted, or only moved out of the window. Ask for linked ones.
+      const suspects = removed.filter((id) => linked.has(id) && !seen.has(id));
+      if (cursor === null) {
+        const present = new Set([...seen, ...round.changed.map((e) => e.id)]);
+        for (const l of links)
+          if (!present.has(l.graphId) && this.inWindow(l.snapshot)) suspects.push(l.graphId);
+      }
+      changes.push(...(await this.confirmDeleted([...new Set(suspects)])));
+      return { changes, cursor: round.deltaLink };
+    });
+  }
+
+  /** Whether a linked event's last known time falls in the delta's window. */
+  private inWindow(snapshot: Snapshot): boolean {
+    const start = (snapshot.start ?? snapshot.startDate) as string | null;
+    if (typeof start !== 'string') return true;
+    if (snapshot.recurrence) return Date.parse(start) < Date.parse(this.window.end);
+    const end = (snapshot.end ?? snapshot.endDate ?? start) as string;
+    return (
+      Date.parse(end) >= Date.parse(this.window.start) && Date.parse(start) < Date.parse(this.window.end)
+    );
+  }
+
+  private async confirmDeleted(ids: readonly string[]): Promise<GraphChange[]> {
+    if (ids.length === 0) return [];
+    const results = await this.client.batch(
+      ids.map((id) => ({ method: 'GET', path: this.itemPath(id), query: { $select: 'id' } })),
+    );
+    const out: GraphChange[] = [];
+    results.forEach((r, i) => {
+      if (r.error?.kind === 'notFound') out.push({ graphId: ids[i] as string, deleted: true });
+      else if (r.error) throw r.error;
+    });
+    return out;
+  }
+
+  private async readEvents(ids: readonly string[]): Promise<GraphItem[]> {
+    if (ids.length === 0) return [];
+    const results = await this.client.batch<EventRead>(
+      ids.map((id) => ({
+        method: 'GET',
+        path: this.itemPath(id),
+        query: expandQuery(),
+        headers: { Prefer: TEXT_BODIES },
+      })),
+    );
+    const items: GraphItem[] = [];
+    for (const r of results) {
+      if (r.error?.kind === 'notFound' || !r.body) continue;
+      if (r.error) throw r.error;
+      items.push(this.graphItem(r.body.id, r.body, r.body.changeKey ?? null, crmIdOf(r.body) ?? null));
+    }
+    return items;
+  }
+
+  /** Each series whole: its master (with our properties) and its instances in the window. */
+  private async readSeries(masterIds: readonly string[]): Promise<GraphChange[]> {
+    if (masterIds.length === 0) return [];
+    const masters = await this.client.batch<EventRead>(
+      masterIds.map((id) => ({
+        method: 'GET',
+        path: this.itemPath(id),
+        query: expandQuery(),
+        headers: { Prefer: TEXT_BODIES },
+      })),
+    );
+    const out: GraphChange[] = [];
+    for (let i = 0; i < masterIds.length; i++) {
+      const id = masterIds[i] as string;
+      const r = masters[i] as BatchResult<EventRead>;
+      if (r.error?.kind === 'notFound') {
+        out.push({ graphId: id, deleted: true });
+        continue;
+      }
+      if (r.error || !r.body) throw r.error ?? new PortError('permanent', `No body for event ${id}.`);
+      const series = await this.series(r.body);
+      out.push(this.graphItem(id, series, r.body.changeKey ?? null, crmIdOf(r.body) ?? null));
+    }
+    return out;
+  }
+
+  private async series(master: EventRead): Promise<GraphSeries> {
+    const instances: GraphEvent[] = [];
+    for await (const e of this.client.list<GraphEvent>(`${this.itemPath(master.id)}/instances`, {
+      query: { startDateTime: this.window.start, endDateTime: this.window.end },
+      headers: { Prefer: TEXT_BODIES },
+      maxPageSize: PAGE_SIZE,
+    })) {
+      instances.push(e);
+    }
+    return { master, instances, window: this.window };
+  }
+
+  protected async toItems(items: readonly GraphEventItem[]): Promise<GraphItem[]> {
+    const out: GraphItem[] = [];
+    for (const item of items) {
+      const e = item as EventRead;
+      if (e.type === 'seriesMaster') {
+        out.push(this.graphItem(e.id, await this.series(e), e.changeKey ?? null, crmIdOf(e) ?? null));
+      } else {
+        out.push(this.graphItem(e.id, e, e.changeKey ?? null, crmIdOf(e) ?? null));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A series' edited and cancelled occurrences are written after its master: read its instances,
+   * then cancel or patch the ones that differ from the snapshot's exceptions.
+   */
+  protected override async afterWrite(
+    writes: readonly GraphWrite[],
+    outcomes: Outcome<GraphWritten>[],
+  ): Promise<void> {
+    const requests: BatchRequest[] = [];
+    for (let i = 0; i < writes.length; i++) {
+      const w = writes[i] as GraphWrite;
+      const outcome = outcomes[i];
+      if (!outcome?.ok || (w.op !== 'create' && w.op !== 'update')) continue;
+      if (!w.snapshot.recurrence) continue;
+      const exceptions = w.snapshot.exceptions;
+      const touched = w.op === 'create' || w.fields.some((f) => f === 'exceptions' || f === 'recurrence');
+      if (!touched || !Array.isArray(exceptions) || exceptions.length === 0) continue;
+      const master = await this.client.request<EventRead>('GET', this.itemPath(outcome.value.graphId), {
+        headers: { Prefer: TEXT_BODIES },
+      });
+      const plan = planOccurrenceWrites(w.snapshot, await this.series(master));
+      for (const c of plan.cancel) requests.push({ method: 'DELETE', path: this.itemPath(c.id) });
+      for (const u of plan.update)
+        requests.push({ method: 'PATCH', path: this.itemPath(u.id), body: u.body });
+    }
+    if (requests.length === 0) return;
+    // The master is written; an occurrence write that failed shows as a difference on the next read.
+    await this.client.batch(requests);
+  }
+}
+
+export function createGraphPort(
+  resource: SyncResource,
+  options: GraphPortOptions & { mapper: ResourceMapper<unknown, never> },
+): GraphPort {
+  return resource === 'calendar'
+    ? createCalendarGraphPort(
+        options as GraphPortOptions & { mapper: ResourceMapper<unknown, GraphEventItem> },
+      )
+    : createContactsGraphPort(
+        options as GraphPortOptions & { mapper: ResourceMapper<unknown, GraphContact> },
+      );
+}
