@@ -210,7 +210,9 @@ describe.each<PortKind>(['database', 'HTTP'])('CrmPort over %s with the engine',
       origin: 'ui',
     });
     await svc.remove(me, 'contacts', ada.id);
-    expect(await crm.getRecords([ada.id, stranger.id])).toEqual([{ crmId: ada.id, deleted: true }]);
+    expect(await crm.getRecords([ada.id, stranger.id])).toEqual([
+      { crmId: ada.id, deleted: true, snapshot: expect.objectContaining({ firstName: 'Ada' }) },
+    ]);
   });
 
   test('a record the CRM rejects fails alone: no link is stored for it, the rest goes through', async () => {
@@ -246,9 +248,11 @@ describe.each<PortKind>(['database', 'HTTP'])('CrmPort over %s with the engine',
     await svc.create(me, 'contacts', { fields: { firstName: 'Stays' }, origin: 'ui' });
     const { graph, crm, engine } = await setup(other.admin);
     await engine().activate();
-    await crm.addPending([{ crmId: '00000000-0000-7000-8000-000000000001', transactionId: 't' }]);
+    await crm.addPending([
+      { crmId: '00000000-0000-7000-8000-000000000001', kind: 'create', transactionId: 't' },
+    ]);
     expect(await crm.loadPending()).toEqual([
-      { crmId: '00000000-0000-7000-8000-000000000001', transactionId: 't' },
+      { crmId: '00000000-0000-7000-8000-000000000001', kind: 'create', transactionId: 't' },
     ]);
     const neighbour = await openPort(kind, other.members[0]!, 'contacts');
     const neighbourLinks = (await neighbour.loadLinks()).length;
@@ -283,9 +287,12 @@ describe.each<PortKind>(['database', 'HTTP'])('CrmPort over %s with the engine',
       initialDone: false,
     });
     const ids = ['00000000-0000-7000-8000-00000000000a', '00000000-0000-7000-8000-00000000000b'];
-    await crm.addPending(ids.map((crmId) => ({ crmId, transactionId: `tx-${crmId}` })));
+    await crm.addPending([
+      { crmId: ids[0]!, kind: 'create', transactionId: `tx-${ids[0]}` },
+      { crmId: ids[1]!, kind: 'delete', graphId: 'AAMk-item=' },
+    ]);
     await crm.dropPending([ids[0]!]);
-    expect(await crm.loadPending()).toEqual([{ crmId: ids[1], transactionId: `tx-${ids[1]}` }]);
+    expect(await crm.loadPending()).toEqual([{ crmId: ids[1], kind: 'delete', graphId: 'AAMk-item=' }]);
     await crm.forget();
   });
 });

@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type, type TSchema } from 'typebox';
 import type { CrmCommit, CrmPort, SyncState } from '../../sync/ports';
+
+type PendingWrites = Parameters<CrmPort['addPending']>[0];
 import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
@@ -64,6 +66,19 @@ const Commit = Type.Object(
   },
   strict,
 );
+
+const PendingWrite = Type.Union([
+  Type.Object(
+    {
+      crmId: Uuid,
+      kind: Type.Literal('create'),
+      // The store tells a delete's entry by this prefix.
+      transactionId: Type.String({ minLength: 1, maxLength: 200, pattern: '^(?!delete:)' }),
+    },
+    strict,
+  ),
+  Type.Object({ crmId: Uuid, kind: Type.Literal('delete'), graphId: GraphId }, strict),
+]);
 
 const StatePatch = Type.Object(
   {
@@ -190,20 +205,14 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         schema: {
           body: Type.Object(
             {
-              pending: Type.Array(
-                Type.Object(
-                  { crmId: Uuid, transactionId: Type.String({ minLength: 1, maxLength: 200 }) },
-                  strict,
-                ),
-                { maxItems: CRM_HTTP_LIMITS.pending },
-              ),
+              pending: Type.Array(PendingWrite, { maxItems: CRM_HTTP_LIMITS.pending }),
             },
             strict,
           ),
         },
       },
       async (request, reply) => {
-        await unmapped(request).addPending(request.body.pending as Parameters<CrmPort['addPending']>[0]);
+        await unmapped(request).addPending(request.body.pending as PendingWrites);
         return reply.status(204).send();
       },
     );

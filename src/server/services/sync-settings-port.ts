@@ -8,14 +8,7 @@ import type { CrmChange, Link } from '../../sync/changes';
 import { createContactMapper, InvalidFieldMappingError } from '../../sync/mapping/contact-mapper';
 import { createEventMapper } from '../../sync/mapping/event-mapper';
 import type { SyncResource } from '../../sync/model';
-import type {
-  CrmCommit,
-  CrmPort,
-  EligibleRecords,
-  Outcome,
-  PendingCreate,
-  SyncState,
-} from '../../sync/ports';
+import type { CrmCommit, CrmPort, EligibleRecords, Outcome, PendingWrite, SyncState } from '../../sync/ports';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
 import { badRequest, HttpError } from '../errors';
@@ -145,10 +138,10 @@ export class UserCrmPort implements CrmPort {
   loadLinks(): Promise<Link[]> {
     return this.inner.loadLinks();
   }
-  loadPending(): Promise<PendingCreate[]> {
+  loadPending(): Promise<PendingWrite[]> {
     return this.inner.loadPending();
   }
-  addPending(pending: readonly PendingCreate[]): Promise<void> {
+  addPending(pending: readonly PendingWrite[]): Promise<void> {
     return this.inner.addPending(pending);
   }
   dropPending(crmIds: readonly string[]): Promise<void> {
