@@ -29,6 +29,9 @@ export const CRM_HTTP_LIMITS = {
   eligible: 10_000,
 } as const;
 
+/** Failures sent with a run's report; the server keeps fewer still. */
+const RUN_FAILURES = 100;
+
 /** Pending Outlook writes as the port's interface defines them; the server stores them as sent. */
 type Pending = Awaited<ReturnType<CrmPort['loadPending']>>[number];
 
@@ -172,7 +175,13 @@ export class HttpCrmPort implements CrmPort {
     await this.call({
       method: 'POST',
       path: '/runs',
-      body: { ...report, ...(startedAt ? { startedAt: startedAt.toISOString() } : {}) },
+      // The page shows a few failures and the count: a run that failed everywhere stays a small body.
+      body: {
+        ...report,
+        failures: report.failures.slice(0, RUN_FAILURES),
+        failureCount: report.failures.length,
+        ...(startedAt ? { startedAt: startedAt.toISOString() } : {}),
+      },
       idempotent: true,
     });
   }

@@ -98,7 +98,26 @@ describe('status and last runs', () => {
       },
     });
     expect(Date.now() - Date.parse(status.contacts.lastRun.at)).toBeLessThan(60_000);
-    expect(status.calendar).toMatchObject({ enabled: true, initialDone: true, running: true, lastRun: null });
+    expect(status.calendar).toMatchObject({
+      enabled: true,
+      initialDone: true,
+      running: true,
+      lastRun: null,
+    });
+
+    // A runner may send only the first failures with the full count.
+    await user.post(
+      '/api/sync/calendar/runs',
+      report({
+        resource: 'calendar',
+        failures: failures.slice(0, 2),
+        failureCount: 3000,
+      } as Partial<SyncReport>),
+    );
+    expect((await user.get('/api/sync')).json().calendar.lastRun).toMatchObject({
+      failureCount: 3000,
+      failures: failures.slice(0, 2),
+    });
 
     // The next run replaces it.
     await user.post('/api/sync/contacts/runs', report({ mode: 'incremental', applied: {}, conflicts: 0 }));

@@ -388,6 +388,35 @@ describe('HttpCrmPort over HTTP', () => {
     expect((error as PortError).message).not.toContain('not-a-token');
   });
 
+  test('a run that failed everywhere files a small report with the full count', async () => {
+    const user = tenant.members[0]!;
+    const bodies: number[] = [];
+    const measuring: typeof fetch = (input, init) => {
+      bodies.push(String(init?.body ?? '').length);
+      return fetch(input, init);
+    };
+    const failures = Array.from({ length: 5000 }, (_, i) => ({
+      action: 'createGraph' as const,
+      id: `crm-${i}`,
+      kind: 'permanent' as const,
+      message: 'x'.repeat(1000),
+    }));
+    await httpPort(user, 'calendar', measuring).recordRun({
+      resource: 'calendar',
+      mode: 'initial',
+      outcome: 'partial',
+      applied: {},
+      conflicts: 0,
+      failures,
+      refused: null,
+    });
+    expect(bodies[0]).toBeLessThan(200_000);
+    const status = await fetch(`${baseUrl}/api/sync`, { headers: { authorization: `Bearer ${user.token}` } });
+    const lastRun = (await status.json()).calendar.lastRun;
+    expect(lastRun.failureCount).toBe(5000);
+    expect(lastRun.failures).toHaveLength(20);
+  });
+
   test('every status has its kind: temporary ones are retryable, rules of the CRM are not', () => {
     const table = Object.fromEntries(
       [400, 401, 403, 404, 408, 409, 412, 413, 418, 429, 500, 502, 503, 504].map((s) => [s, kindOfStatus(s)]),

@@ -128,7 +128,7 @@ const Report = Type.Object(
         },
         strict,
       ),
-      { maxItems: 20_000 },
+      { maxItems: 1000 },
     ),
     refused: Nullable(
       Type.Object(
@@ -140,6 +140,8 @@ const Report = Type.Object(
         strict,
       ),
     ),
+    /** All failures of the run, when `failures` lists only the first of them. */
+    failureCount: Type.Optional(Count),
     /** When the run began, as the runner saw it. */
     startedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
   },

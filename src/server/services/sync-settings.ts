@@ -112,7 +112,7 @@ export class SyncSettingsService {
   async recordRun(
     actor: Actor,
     resource: SyncResource,
-    report: Omit<SyncReport, 'resource'> & { startedAt?: string },
+    report: Omit<SyncReport, 'resource'> & { startedAt?: string; failureCount?: number },
   ): Promise<LastRun> {
     const lastRun: LastRun = {
       at: new Date().toISOString(),
@@ -121,7 +121,7 @@ export class SyncSettingsService {
       outcome: report.outcome,
       applied: report.applied,
       conflicts: report.conflicts,
-      failureCount: report.failures.length,
+      failureCount: Math.max(report.failureCount ?? 0, report.failures.length),
       failures: report.failures.slice(0, KEPT_FAILURES),
       refused: report.refused,
     };
