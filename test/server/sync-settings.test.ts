@@ -311,6 +311,7 @@ describe('conflicts', () => {
         {
           id: expect.any(String),
           crmId,
+          record: null,
           field: 'email',
           crmValue: 'crm',
           graphValue: { text: 'outlook' },
@@ -350,6 +351,34 @@ describe('conflicts', () => {
       expect.objectContaining({ field: 'phone' }),
     ]);
     expect((await as(t.app, owner).get('/api/sync')).json().contacts.openConflicts).toBe(1);
+  });
+
+  test('each conflict names its record as the page shows it', async () => {
+    const owner = as(t.app, tenant.members[2]!);
+    const ada = (await owner.post('/api/contacts', { firstName: 'Ada', lastName: 'Lovelace' })).json();
+    await owner.post('/api/sync/contacts/commits', {
+      commits: [
+        {
+          link: {
+            op: 'save',
+            crmId: ada.id,
+            graphId: 'g-ada',
+            snapshot: { firstName: 'Ada' },
+            changeKey: null,
+          },
+          conflicts: [
+            { crmId: ada.id, field: 'lastName', crmValue: 'Lovelace', graphValue: 'Byron', winner: 'crm' },
+          ],
+        },
+      ],
+    });
+    await owner.delete(`/api/contacts/${ada.id}`);
+    const [item] = (await owner.get('/api/sync/contacts/conflicts')).json().items;
+    expect(item).toMatchObject({
+      crmId: ada.id,
+      record: { label: 'Ada Lovelace', deleted: true },
+      losingValue: 'Byron',
+    });
   });
 
   test('bad ids and paging input are 400', async () => {
