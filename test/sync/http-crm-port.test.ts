@@ -211,7 +211,12 @@ describe.each<PortKind>(['database', 'HTTP'])('CrmPort over %s with the engine',
     });
     await svc.remove(me, 'contacts', ada.id);
     expect(await crm.getRecords([ada.id, stranger.id])).toEqual([
-      { crmId: ada.id, deleted: true, snapshot: expect.objectContaining({ firstName: 'Ada' }) },
+      // A soft-deleted record comes with its last content, which a restore would bring back whole.
+      {
+        crmId: ada.id,
+        deleted: true,
+        snapshot: { email: 'ada@crm.example', firstName: 'Ada', lastName: 'Lovelace' },
+      },
     ]);
   });
 
