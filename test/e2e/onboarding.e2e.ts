@@ -30,6 +30,10 @@ async function shoot(page: Page, name: string): Promise<void> {
       const [r, g, b] = getComputedStyle(root).backgroundColor.match(/\d+/g)!.map(Number);
       return r! + g! + b! < 300 === dark;
     }, theme === 'dark');
+    // Dialogs fade and slide in: shoot once every animation has settled.
+    await page.waitForFunction(() =>
+      document.getAnimations().every((animation) => animation.playState !== 'running'),
+    );
     await screenshot(page, `${name}-${theme}`);
     expect({ screen: `${name}-${theme}`, violations: await seriousA11yViolations(page) }).toEqual({
       screen: `${name}-${theme}`,
