@@ -227,9 +227,14 @@ async function main(): Promise<void> {
     await records.update(actor, 'contacts', changed.id, { title: 'Head of Benchmarks' });
     {
       const { crm, port } = engines('contacts');
+      const changeTimings = new Timings();
       const s0 = await stats();
       const t0 = performance.now();
-      const report = await new SyncEngine({ resource: 'contacts', graph: port, crm }).sync();
+      const report = await new SyncEngine({
+        resource: 'contacts',
+        graph: changeTimings.wrap('graph', port),
+        crm: changeTimings.wrap('crm', crm),
+      }).sync();
       const ms = performance.now() - t0;
       const d = diff(await stats(), s0);
       if (report.outcome !== 'done' || report.applied.update !== 1)
@@ -237,7 +242,7 @@ async function main(): Promise<void> {
       line(
         'Graph requests',
         `${d.requests}  target ≤ ${TARGET.oneChangeRequests}  ${verdict(d.requests <= TARGET.oneChangeRequests)}   ` +
-          `(${formatRoutes(d.byRoute)}; ${ms.toFixed(0)} ms)`,
+          `(${formatRoutes(d.byRoute)}; ${ms.toFixed(0)} ms: ${changeTimings.format()})`,
       );
     }
 
