@@ -20,9 +20,11 @@ import type { Me } from './me';
 import type { OnboardingState } from './onboarding';
 import { useHashRoute } from './router';
 import { AccountScreen } from './screens/account-screen';
+import { IntegrationScreen } from './screens/integration-screen';
 import { OnboardingScreen } from './screens/onboarding-screen';
 import { SignInScreen } from './screens/sign-in-screen';
 import { UsersScreen } from './screens/users-screen';
+import type { SyncController } from './sync-controller';
 
 export interface AppProps {
   host: HostInfo;
@@ -32,6 +34,8 @@ export interface AppProps {
   directory: Directory;
   sandbox: boolean;
   loadDemoUsers: () => Promise<{ userPrincipalName: string; displayName: string }[]>;
+  /** Calendar and contact sync, run here with the user's own tokens ("Microsoft integration"). */
+  sync?: SyncController;
 }
 
 /** The add-in and the web app: the same React tree, themed and translated after its host. */
@@ -55,7 +59,7 @@ type State =
   | { phase: 'error'; message: string }
   | { phase: 'ready'; account: SignedInAccount; me: Me };
 
-function Shell({ accounts, api, directory, sandbox, loadDemoUsers }: AppProps) {
+function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppProps) {
   const t = useT();
   const [state, setState] = useState<State>({ phase: 'loading' });
   const [route, navigate] = useHashRoute();
@@ -150,9 +154,11 @@ function Shell({ accounts, api, directory, sandbox, loadDemoUsers }: AppProps) {
             }}
           >
             <Tab value="account">{t('nav.account')}</Tab>
+            {sync && <Tab value="integration">{t('nav.integration')}</Tab>}
             {canManageUsers && <Tab value="users">{t('nav.users')}</Tab>}
           </TabList>
           {current === 'account' && <AccountScreen me={state.me} onSignOut={signOut} />}
+          {current === 'integration' && sync && <IntegrationScreen controller={sync} />}
           {current === 'users' && (
             <UsersScreen
               api={api}
