@@ -42,6 +42,12 @@ const SEQUENTIAL = process.env.BENCH_SEQUENTIAL === '1';
 const CONCURRENCY = 4;
 const USER = 'admin@contoso.example';
 
+const graphWait = { ms: 0 };
+/** Calls on the wire: time with none in flight, and `$batch` round trips. */
+const wire = { inFlight: 0, lastBusy: 0, idleMs: 0, batchMs: 0, batchCalls: 0, batchInner: 0 };
+/** What each resource's engine is doing, for telling when memory peaks. */
+const phases: Record<string, string> = {};
+
 const TARGET = {
   requestsPerItem: 1.05,
   timeRatio: 1.2,
@@ -103,6 +109,24 @@ async function main(): Promise<void> {
       },
       maxConcurrency: CONCURRENCY,
       budget: { requests: WINDOW_REQUESTS, windowMs: WINDOW_MS },
+      // Time spent waiting for Graph's answers (the sandbox's work and latency), for the sequential phases.
+      fetch: async (input, init) => {
+        const t0 = performance.now();
+        if (wire.inFlight++ === 0) wire.idleMs += t0 - wire.lastBusy;
+        try {
+          // Until the headers: the sandbox computes its whole answer before it sends them.
+          return await fetch(input, init);
+        } finally {
+          const t1 = performance.now();
+          graphWait.ms += t1 - t0;
+          if (--wire.inFlight === 0) wire.lastBusy = t1;
+          if (input.endsWith('/$batch') && typeof init.body === 'string') {
+            wire.batchMs += t1 - t0;
+            wire.batchCalls++;
+            wire.batchInner += (JSON.parse(init.body) as { requests: unknown[] }).requests.length;
+          }
+        }
+      },
     });
 
     console.log(
@@ -124,7 +148,9 @@ async function main(): Promise<void> {
     const items = CONTACTS + EVENTS;
     const rss = sampleRss();
     const before = await stats();
+    const cpu0 = { ours: process.cpuUsage(), sandbox: sandbox.cpuMs() };
     const started = performance.now();
+    Object.assign(wire, { lastBusy: started, idleMs: 0, batchMs: 0, batchCalls: 0, batchInner: 0 });
     const timings = new Timings();
     const run = (resource: SyncResource) => {
       const { crm, port } = engines(resource);
@@ -132,6 +158,11 @@ async function main(): Promise<void> {
         resource,
         graph: timings.wrap(`graph ${resource}`, port),
         crm: timings.wrap(`crm ${resource}`, crm),
+        onProgress: (p) => {
+          // The last apply step is followed by reading the run's own writes back.
+          phases[resource] =
+            p.phase === 'apply' && p.total > 0 && p.done === p.total ? 'reading back' : p.phase;
+        },
       }).activate();
     };
     const reports: SyncReport[] = SEQUENTIAL
@@ -139,6 +170,8 @@ async function main(): Promise<void> {
       : await Promise.all([run('contacts'), run('calendar')]);
     const elapsed = performance.now() - started;
     const peakRss = rss.stop();
+    const cpu = process.cpuUsage(cpu0.ours);
+    const sandboxCpuMs = sandbox.cpuMs() - cpu0.sandbox;
     const initial = diff(await stats(), before);
     for (const r of reports) {
       const created = r.applied.createGraph ?? 0;
@@ -178,8 +211,23 @@ async function main(): Promise<void> {
     line(
       'peak RSS of this process',
       `${mb(peakRss.peak)} (${mb(peakRss.start)} before the sync: the store and the seeding; ` +
-        `JavaScript heap at most ${mb(peakRss.heap)})  ` +
+        `JavaScript heap at most ${mb(peakRss.heap)}; peak while ${peakRss.when})  ` +
         `target ≤ ${TARGET.rssMb} MB  ${verdict(peakRss.peak <= TARGET.rssMb * 1024 * 1024)}`,
+    );
+    const perBatch = wire.batchMs / Math.max(1, wire.batchCalls);
+    const idealBatch = ((wire.batchInner / Math.max(1, wire.batchCalls)) * LATENCY_MS) / CONCURRENCY;
+    line(
+      'where the time went',
+      `no Graph call in flight for ${seconds(wire.idleMs)} of ${seconds(elapsed)}; a $batch round trip ` +
+        `took ${perBatch.toFixed(0)} ms on average against ${idealBatch.toFixed(0)} ms of latency for its ` +
+        `${(wire.batchInner / Math.max(1, wire.batchCalls)).toFixed(1)} requests (4 at once): ` +
+        `the rest is HTTP, JSON and the sandbox's own work on this machine`,
+    );
+    line(
+      'CPU used meanwhile',
+      `${seconds((cpu.user + cpu.system) / 1000)} by this process (engine, client, store), ` +
+        `${seconds(sandboxCpuMs)} by the sandbox, of ${availableParallelism()} cores × ${seconds(elapsed)} ` +
+        `(other work shares these cores)`,
     );
     line('429s met, peak concurrency', `${initial.throttled}, ${initial.peakConcurrency} in the mailbox`);
     line('requests by route', formatRoutes(initial.byRoute));
@@ -196,9 +244,11 @@ async function main(): Promise<void> {
         crm: quietTimings.wrap('crm', crm),
       });
       const s0 = await stats();
+      graphWait.ms = 0;
       const t0 = performance.now();
       const report = await engine.sync();
       const ms = performance.now() - t0;
+      const waited = graphWait.ms;
       const d = diff(await stats(), s0);
       // Anything applied here is a change the sync believes it saw: print it, it is a finding.
       const applied = Object.keys(report.applied).length > 0 || report.outcome !== 'done';
@@ -214,7 +264,9 @@ async function main(): Promise<void> {
       );
       line(
         `${resource}: time`,
-        `${ms.toFixed(0)} ms  target ≤ ${TARGET.quietMs} ms  ${verdict(ms <= TARGET.quietMs)}   (${quietTimings.format()})`,
+        `${ms.toFixed(0)} ms  target ≤ ${TARGET.quietMs} ms  ${verdict(ms <= TARGET.quietMs)}   ` +
+          `(${waited.toFixed(0)} ms waiting for Graph's answers, ${(ms - waited).toFixed(0)} ms our own; ` +
+          `${quietTimings.format()})`,
       );
     }
 
@@ -227,9 +279,15 @@ async function main(): Promise<void> {
     await records.update(actor, 'contacts', changed.id, { title: 'Head of Benchmarks' });
     {
       const { crm, port } = engines('contacts');
+      const changeTimings = new Timings();
       const s0 = await stats();
+      graphWait.ms = 0;
       const t0 = performance.now();
-      const report = await new SyncEngine({ resource: 'contacts', graph: port, crm }).sync();
+      const report = await new SyncEngine({
+        resource: 'contacts',
+        graph: changeTimings.wrap('graph', port),
+        crm: changeTimings.wrap('crm', crm),
+      }).sync();
       const ms = performance.now() - t0;
       const d = diff(await stats(), s0);
       if (report.outcome !== 'done' || report.applied.update !== 1)
@@ -237,7 +295,8 @@ async function main(): Promise<void> {
       line(
         'Graph requests',
         `${d.requests}  target ≤ ${TARGET.oneChangeRequests}  ${verdict(d.requests <= TARGET.oneChangeRequests)}   ` +
-          `(${formatRoutes(d.byRoute)}; ${ms.toFixed(0)} ms)`,
+          `(${formatRoutes(d.byRoute)}; ${ms.toFixed(0)} ms, ${graphWait.ms.toFixed(0)} ms of it waiting ` +
+          `for Graph's answers: ${changeTimings.format()})`,
       );
     }
 
@@ -370,8 +429,15 @@ function sampleRss() {
   const start = process.memoryUsage.rss();
   let peak = start;
   let heap = 0;
+  let when = 'starting';
   const take = () => {
-    peak = Math.max(peak, process.memoryUsage.rss());
+    const now = process.memoryUsage.rss();
+    if (now > peak) {
+      peak = now;
+      when = Object.entries(phases)
+        .map(([resource, phase]) => `${resource} ${phase}`)
+        .join(', ');
+    }
     heap = Math.max(heap, process.memoryUsage().heapUsed);
   };
   const timer = setInterval(take, 25);
@@ -379,7 +445,7 @@ function sampleRss() {
     stop() {
       clearInterval(timer);
       take();
-      return { start, peak, heap };
+      return { start, peak, heap, when };
     },
   };
 }
@@ -445,6 +511,15 @@ async function startSandbox() {
         return kb ? mb(Number(kb) * 1024) : 'unknown';
       } catch {
         return 'unknown';
+      }
+    },
+    /** CPU time (user + system) the sandbox process has used, from /proc. */
+    cpuMs(): number {
+      try {
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      } catch {
+        return NaN;
       }
     },
     stop: () => child.kill('SIGTERM'),

@@ -1,11 +1,13 @@
 import { seed } from './seed';
 import { serve } from './serve';
+import { syncCommand } from './sync';
 
 const USAGE = `Usage: tandem <command>
 
 Commands:
   serve     run the Tandem server (CRM API, and on the demo tenant the Graph sandbox)
   seed      fill a running server on the demo tenant with realistic data (tandem seed --help)
+  sync      two-way calendar and contact sync of one user (tandem sync --help)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -15,6 +17,9 @@ async function main(argv: string[]): Promise<void> {
       return serve();
     case 'seed':
       return seed(rest);
+    case 'sync':
+      process.exitCode = await syncCommand(rest);
+      return;
     case undefined:
     case 'help':
     case '--help':

@@ -17,6 +17,8 @@ import {
   type CrmPort,
   type GraphPort,
   type GraphWrite,
+  type GraphWritten,
+  type Outcome,
   type PendingWrite,
   type PortErrorKind,
 } from './ports';
@@ -169,23 +171,23 @@ export class SyncEngine {
     const containerId = state.containerId as string;
 
     this.progress('collect', 0, 2);
-    const links = await this.crm.loadLinks();
-    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
-    const linkedGraphIds = new Set(links.map((l) => l.graphId));
+    // Links are read only when something changed: a quiet run costs one delta read and no more.
+    let linksLoaded: Promise<Link[]> | undefined;
+    const loadLinks = () => (linksLoaded ??= this.crm.loadLinks());
 
     let mode: SyncMode = state.initialDone ? 'incremental' : 'initial';
     let graphRead;
     try {
       if (mode === 'incremental' && state.graphCursor) {
         try {
-          graphRead = await this.graph.changes(containerId, state.graphCursor, links);
+          graphRead = await this.graph.changes(containerId, state.graphCursor, loadLinks);
         } catch (error) {
           if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
           mode = 'reconcile';
-          graphRead = await this.graph.changes(containerId, null, links);
+          graphRead = await this.graph.changes(containerId, null, loadLinks);
         }
       } else {
-        graphRead = await this.graph.changes(containerId, null, links);
+        graphRead = await this.graph.changes(containerId, null, loadLinks);
       }
     } catch (error) {
       if (error instanceof PortError && error.kind === 'notFound') {
@@ -207,7 +209,7 @@ export class SyncEngine {
       // A listing shows no deletions: linked records it leaves out (an initial sync resumed after a
       // crash) are looked up; those no longer the user's eligible records count as deleted.
       const listed = new Set(crmChanges.map((c) => c.crmId));
-      const missing = links.map((l) => l.crmId).filter((id) => !listed.has(id));
+      const missing = (await loadLinks()).map((l) => l.crmId).filter((id) => !listed.has(id));
       if (missing.length > 0) {
         const found = await this.crm.getRecords(missing);
         const foundIds = new Set(found.map((f) => f.crmId));
@@ -223,6 +225,21 @@ export class SyncEngine {
     // Creates sent before a crash whose links were never stored: find the items by our marker
     // (linked records too: a re-create after Outlook deleted the item may have gone unanswered).
     const pending = await this.crm.loadPending();
+    if (
+      mode === 'incremental' &&
+      graphChanges.length === 0 &&
+      crmChanges.length === 0 &&
+      pending.length === 0
+    ) {
+      if (graphRead.cursor !== state.graphCursor || crmCursor !== state.crmCursor) {
+        await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor });
+      }
+      this.progress('done', 0, 0);
+      return this.report(mode, 'done', [], [], null);
+    }
+    const links = await loadLinks();
+    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
+    const linkedGraphIds = new Set(links.map((l) => l.graphId));
     const unresolved = pending.filter((p) => p.kind === 'create');
     // Deletions we sent before a crash come back in the delta: they are ours, not the user's.
     const ourDeletes = new Set(pending.flatMap((p) => (p.kind === 'delete' ? [p.graphId] : [])));
@@ -261,13 +278,23 @@ export class SyncEngine {
     const transactionIds = new Map(unresolved.map((p) => [p.crmId, p.transactionId]));
     const total = planned.actions.length;
     this.progress('apply', 0, total);
+    // One group's CRM commit runs while the next group's Outlook writes are in flight: each action
+    // still commits only after its own write, so a crash anywhere leaves nothing half-linked.
+    let committing: Promise<void> = Promise.resolve();
     for (let i = 0; i < total; i += this.groupSize) {
       if (i > 0 && !(await this.crm.acquireLease(this.holder, this.leaseMs)))
         throw new SyncBusyError(this.resource);
       const group = planned.actions.slice(i, i + this.groupSize);
-      await this.execute(containerId, group, linkByCrm, transactionIds, applied, failures);
-      this.progress('apply', Math.min(i + group.length, total), total);
+      const written = await this.sendToGraph(containerId, group, linkByCrm, transactionIds);
+      await committing;
+      const done = Math.min(i + group.length, total);
+      committing = this.commitGroup(containerId, group, written, linkByCrm, applied, failures).then(() =>
+        this.progress('apply', done, total),
+      );
+      // Seen by the next `await committing`; this only keeps Node from calling it unhandled meanwhile.
+      committing.catch(() => undefined);
     }
+    await committing;
 
     const retry = failures.some((f) => isRetryable(f.kind) || f.kind === 'notFound');
     if (!retry) {
@@ -290,7 +317,7 @@ export class SyncEngine {
     const byGraph = new Map(links.map((l) => [l.graphId, l]));
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, links);
+      read = await this.graph.changes(containerId, cursor, async () => links);
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;
@@ -302,15 +329,13 @@ export class SyncEngine {
     if (onlyEchoes) await this.crm.saveState({ graphCursor: read.cursor });
   }
 
-  private async execute(
+  /** Outlook writes, one per action that needs one; the outcomes by action. */
+  private async sendToGraph(
     containerId: string,
     group: readonly Action[],
     linkByCrm: ReadonlyMap<string, Link>,
     transactionIds: Map<string, string>,
-    applied: Action[],
-    failures: SyncFailure[],
-  ): Promise<void> {
-    // 1. Outlook writes, one per action that needs one.
+  ): Promise<Map<Action, Outcome<GraphWritten>>> {
     const writes: GraphWrite[] = [];
     const writeIndex = new Map<Action, number>();
     const newPending: PendingWrite[] = [];
@@ -334,13 +359,27 @@ export class SyncEngine {
     }
     if (newPending.length > 0) await this.crm.addPending(newPending);
     const written = writes.length > 0 ? await this.graph.write(containerId, writes) : [];
+    const byAction = new Map<Action, Outcome<GraphWritten>>();
+    for (const [action, index] of writeIndex) {
+      const outcome = written[index];
+      if (outcome) byAction.set(action, outcome);
+    }
+    return byAction;
+  }
 
-    // 2. CRM side: record write, link and conflicts of each action whose Outlook part succeeded.
+  /** CRM side: the record write, link and conflicts of each action whose Outlook part succeeded. */
+  private async commitGroup(
+    containerId: string,
+    group: readonly Action[],
+    written: ReadonlyMap<Action, Outcome<GraphWritten>>,
+    linkByCrm: ReadonlyMap<string, Link>,
+    applied: Action[],
+    failures: SyncFailure[],
+  ): Promise<void> {
     const commits: CrmCommit[] = [];
     const committing: Action[] = [];
     for (const action of group) {
-      const index = writeIndex.get(action);
-      const outcome = index === undefined ? undefined : written[index];
+      const outcome = written.get(action);
       if (outcome && !outcome.ok) {
         failures.push(failure(action, outcome.error.kind, outcome.error.message));
         continue;
@@ -355,7 +394,7 @@ export class SyncEngine {
     }
     const committed = commits.length > 0 ? await this.crm.commit(commits) : [];
 
-    // 3. Stamp our id on items that came from Outlook, so a reinstall re-links them.
+    // Stamp our id on items that came from Outlook, so a reinstall re-links them.
     const marks: GraphWrite[] = [];
     committing.forEach((action, i) => {
       const outcome = committed[i];

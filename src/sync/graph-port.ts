@@ -11,6 +11,7 @@ import {
 import { planOccurrenceWrites } from './mapping/event-mapper';
 import type { GraphEvent, GraphEventItem, GraphSeries } from './mapping/graph-event';
 import type { ResourceMapper, Snapshot, SyncResource } from './model';
+import { completeSnapshot } from './snapshot';
 import {
   PortError,
   type GraphChanges,
@@ -124,7 +125,11 @@ abstract class BaseGraphPort<Item> implements GraphPort {
     });
   }
 
-  abstract changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges>;
+  abstract changes(
+    containerId: string,
+    cursor: string | null,
+    links: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges>;
 
   findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]> {
     return mapped(async () => {
@@ -147,6 +152,10 @@ abstract class BaseGraphPort<Item> implements GraphPort {
 
   /** Graph items as the engine's changes (a calendar port turns occurrences into their series). */
   protected abstract toItems(items: readonly Item[]): Promise<GraphItem[]>;
+
+  protected complete(snapshot: Snapshot): Snapshot {
+    return completeSnapshot(snapshot, this.mapper.fields);
+  }
 
   protected graphItem(
     graphId: string,
@@ -196,7 +205,7 @@ abstract class BaseGraphPort<Item> implements GraphPort {
         return {
           method: 'PATCH',
           path: this.itemPath(w.graphId),
-          body: this.mapper.toGraph(w.snapshot, w.fields, this.seen.get(w.graphId)),
+          body: this.mapper.toGraph(this.complete(w.snapshot), w.fields, this.seen.get(w.graphId)),
           headers: { Prefer: TEXT_BODIES },
         };
       case 'delete':
@@ -235,15 +244,21 @@ class ContactsGraphPort extends BaseGraphPort<GraphContact> {
   }
 
   protected createBody(snapshot: Snapshot, crmId: string): Record<string, unknown> {
-    return withCrmId(this.mapper.toGraph(snapshot), crmId);
+    return withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId);
   }
 
-  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
+  changes(
+    containerId: string,
+    cursor: string | null,
+    getLinks: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges> {
     return mapped(async () => {
       const start = cursor ?? `${this.collectionPath(containerId)}/delta`;
       const round = await this.client.collectDelta<GraphContact & { id: string; changeKey?: string }>(start, {
         maxPageSize: PAGE_SIZE,
       });
+      const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
+      const links = quiet ? [] : await getLinks();
       const linked = new Set(links.map((l) => l.graphId));
       const changes: GraphChange[] = [];
       const unlinked: string[] = [];
@@ -319,10 +334,14 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
 
   protected createBody(snapshot: Snapshot, crmId: string, transactionId: string): Record<string, unknown> {
     // The transactionId makes a resent create (after a timeout) answer with the first event.
-    return { ...withCrmId(this.mapper.toGraph(snapshot), crmId), transactionId };
+    return { ...withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId), transactionId };
   }
 
-  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
+  changes(
+    containerId: string,
+    cursor: string | null,
+    getLinks: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges> {
     return mapped(async () => {
       const start =
         cursor ??
@@ -331,6 +350,8 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
         maxPageSize: PAGE_SIZE,
         headers: { Prefer: TEXT_BODIES },
       });
+      const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
+      const links = quiet ? [] : await getLinks();
       const linked = new Map(links.map((l) => [l.graphId, l]));
       const singles: EventRead[] = [];
       const series = new Set<string>();

@@ -1,4 +1,5 @@
 import type { CrmChange, Link } from './changes';
+import type { SyncReport } from './engine';
 import type { SyncResource } from './model';
 import {
   PortError,
@@ -6,7 +7,6 @@ import {
   type CrmPort,
   type EligibleRecords,
   type Outcome,
-  type PendingWrite,
   type PortErrorKind,
   type SyncState,
 } from './ports';
@@ -28,6 +28,12 @@ export const CRM_HTTP_LIMITS = {
   /** Records per `GET …/eligible`. */
   eligible: 10_000,
 } as const;
+
+/** Failures sent with a run's report; the server keeps fewer still. */
+const RUN_FAILURES = 100;
+
+/** Pending Outlook writes as the port's interface defines them; the server stores them as sent. */
+type Pending = Awaited<ReturnType<CrmPort['loadPending']>>[number];
 
 /** Characters of serialised commits per call: even at 3 bytes a character, under the 2 MB body limit. */
 const COMMIT_BODY_CHARS = 600_000;
@@ -62,6 +68,8 @@ export class HttpCrmPort implements CrmPort {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly maxRetryDelayMs: number;
+  /** The lease this port last took, timed from when the request left (so never later than the server's clock). */
+  private lease: { holder: string; ttlMs: number; sentAt: number } | null = null;
 
   constructor(private readonly options: HttpCrmPortOptions) {
     this.resource = options.resource;
@@ -73,16 +81,30 @@ export class HttpCrmPort implements CrmPort {
   }
 
   async acquireLease(holder: string, ttlMs: number): Promise<boolean> {
+    // The engine renews before every group. While our own lease has most of its time left, a renewal
+    // changes nothing another runner could see, so it costs no round trip.
+    const held = this.lease;
+    if (
+      held &&
+      held.holder === holder &&
+      held.ttlMs === ttlMs &&
+      performance.now() - held.sentAt < ttlMs / 4
+    ) {
+      return true;
+    }
+    const sentAt = performance.now();
     const answer = await this.call<{ acquired: boolean }>({
       method: 'POST',
       path: '/lease',
       body: { holder, ttlMs: Math.max(1, Math.round(ttlMs)) },
       idempotent: true,
     });
+    this.lease = answer.acquired ? { holder, ttlMs, sentAt } : null;
     return answer.acquired;
   }
 
   async releaseLease(holder: string): Promise<void> {
+    this.lease = null;
     await this.call({ method: 'POST', path: '/lease/release', body: { holder }, idempotent: true });
   }
 
@@ -98,13 +120,12 @@ export class HttpCrmPort implements CrmPort {
     return (await this.call<{ links: Link[] }>({ method: 'GET', path: '/links', idempotent: true })).links;
   }
 
-  async loadPending(): Promise<PendingWrite[]> {
-    return (
-      await this.call<{ pending: PendingWrite[] }>({ method: 'GET', path: '/pending', idempotent: true })
-    ).pending;
+  async loadPending(): Promise<Pending[]> {
+    return (await this.call<{ pending: Pending[] }>({ method: 'GET', path: '/pending', idempotent: true }))
+      .pending;
   }
 
-  async addPending(pending: readonly PendingWrite[]): Promise<void> {
+  async addPending(pending: readonly Pending[]): Promise<void> {
     for (const part of chunks(pending, CRM_HTTP_LIMITS.pending)) {
       await this.call({ method: 'POST', path: '/pending', body: { pending: part }, idempotent: true });
     }
@@ -165,6 +186,22 @@ export class HttpCrmPort implements CrmPort {
     return outcomes;
   }
 
+  /** Keeps a run's report as the resource's last run, for the settings page (not part of `CrmPort`). */
+  async recordRun(report: SyncReport, startedAt?: Date): Promise<void> {
+    await this.call({
+      method: 'POST',
+      path: '/runs',
+      // The page shows a few failures and the count: a run that failed everywhere stays a small body.
+      body: {
+        ...report,
+        failures: report.failures.slice(0, RUN_FAILURES),
+        failureCount: report.failures.length,
+        ...(startedAt ? { startedAt: startedAt.toISOString() } : {}),
+      },
+      idempotent: true,
+    });
+  }
+
   private async call<T = unknown>(call: Call): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const response = await this.send(call);
@@ -204,8 +241,9 @@ export class HttpCrmPort implements CrmPort {
     try {
       return await this.fetchImpl(`${this.base}${call.path}`, init);
     } catch (error) {
-      const what =
-        error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not reach the server';
+      // A DOMException is not always an Error (realms differ): its name tells a timeout.
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      const what = timedOut ? 'timed out' : 'could not reach the server';
       throw new PortError('temporary', `${call.method} ${call.path}: ${what}`);
     }
   }

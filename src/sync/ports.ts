@@ -57,12 +57,17 @@ export interface GraphPort {
   deleteContainer(containerId: string): Promise<void>;
   /**
    * Changes since `cursor`; with `cursor === null`, every item now in the container, plus a deletion
-   * for each linked item that is no longer there. `links` lets an adapter tell a linked item that
+   * for each linked item that is no longer there. `links` (read on demand: a quiet delta needs none)
+   * lets an adapter tell a linked item that
    * left a windowed view from one that was deleted, and find the series an occurrence belongs to.
    * Throws `PortError('cursorExpired')` when the cursor is no longer valid, `PortError('notFound')`
    * when the container is gone.
    */
-  changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges>;
+  changes(
+    containerId: string,
+    cursor: string | null,
+    links: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges>;
   /** Items in the container carrying these CRM ids as marker. */
   findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]>;
   /** Batched writes with one outcome per write, in order; a delete of a missing item succeeds. */

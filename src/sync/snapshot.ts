@@ -65,3 +65,13 @@ export function snapshotHash(s: Snapshot): string {
   }
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
+
+/**
+ * The snapshot with every one of `fields` present, `null` where it is empty: the form mappers write
+ * from (stored snapshots leave empty fields out, and an omitted field would not be cleared).
+ */
+export function completeSnapshot(s: Snapshot, fields: readonly string[]): Snapshot {
+  const out: Record<string, FieldValue> = { ...s };
+  for (const f of fields) if (out[f] === undefined) out[f] = null;
+  return out;
+}

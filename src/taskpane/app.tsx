@@ -14,7 +14,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AccountManager, SignedInAccount } from '../auth/account-manager';
 import { ApiError, type Api } from './api-client';
 import type { Directory } from './directory';
-import type { HostInfo } from './host';
+import { watchSystemTheme, type HostInfo } from './host';
 import { describeError, I18nProvider, localeFor, useT } from './i18n';
 import type { Me } from './me';
 import type { OnboardingState } from './onboarding';
@@ -40,11 +40,11 @@ export interface AppProps {
 
 /** The add-in and the web app: the same React tree, themed and translated after its host. */
 export function App(props: AppProps) {
+  const { host } = props;
+  const [theme, setTheme] = useState(host.theme);
+  useEffect(() => (host.followsSystemTheme ? watchSystemTheme(setTheme) : undefined), [host]);
   return (
-    <FluentProvider
-      theme={props.host.theme === 'dark' ? webDarkTheme : webLightTheme}
-      className="tandem-root"
-    >
+    <FluentProvider theme={theme === 'dark' ? webDarkTheme : webLightTheme} className="tandem-root">
       <I18nProvider locale={localeFor(props.host.language)}>
         <Shell {...props} />
       </I18nProvider>

@@ -4,7 +4,6 @@ export interface DirectoryUser {
   displayName: string;
   /** `mail`, or the user principal name when the user has no mailbox address. */
   email: string;
-  jobTitle: string | null;
 }
 
 export interface DirectoryPage {
@@ -28,7 +27,8 @@ export class DirectoryError extends Error {
   }
 }
 
-const SELECT = 'id,displayName,mail,userPrincipalName,jobTitle';
+// Only what User.ReadBasic.All (the add-in's delegated scope) lets anyone read.
+const SELECT = 'id,displayName,mail,userPrincipalName';
 
 /**
  * Reads Graph `/users` with the signed-in administrator's own Graph token. `$search` needs
@@ -77,7 +77,6 @@ export class GraphDirectory implements Directory {
         id: u.id,
         displayName: u.displayName ?? u.userPrincipalName ?? u.id,
         email: (u.mail ?? u.userPrincipalName ?? '').toLowerCase(),
-        jobTitle: u.jobTitle ?? null,
       })),
       nextLink: body['@odata.nextLink'] ?? null,
     };
@@ -90,7 +89,6 @@ interface GraphUsersBody {
     displayName?: string | null;
     mail?: string | null;
     userPrincipalName?: string | null;
-    jobTitle?: string | null;
   }[];
   '@odata.nextLink'?: string;
   error?: { code?: string; message?: string };

@@ -37,8 +37,14 @@ export function useHashRoute(win: Window = window): [Route, (next: Route) => voi
   }, [win]);
   const navigate = useCallback(
     (next: Route) => {
-      const url = `${win.location.pathname}${win.location.search}${routeHash(next)}`;
-      win.history.replaceState(null, '', url);
+      const hash = routeHash(next);
+      // office.js sets history.replaceState/pushState to null; a fragment-only location.replace
+      // then changes the hash in place, with no reload and no new history entry.
+      if (typeof win.history.replaceState === 'function') {
+        win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}${hash}`);
+      } else {
+        win.location.replace(hash || '#');
+      }
       setRoute(next);
     },
     [win],

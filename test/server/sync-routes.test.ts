@@ -36,6 +36,12 @@ describe('input', () => {
       'body.pending.0.crmId',
     ],
     ['POST', '/api/sync/contacts/pending/drop', { crmIds: 'x' }, 'body.crmIds must be array'],
+    [
+      'POST',
+      '/api/sync/contacts/pending',
+      { pending: [{ crmId: uuid(1), kind: 'create', transactionId: 'delete:g' }] },
+      'body.pending.0',
+    ],
     ['POST', '/api/sync/contacts/records', {}, 'body.crmIds is required'],
     ['POST', '/api/sync/contacts/commits', { commits: [] }, 'body.commits must NOT have fewer than 1 items'],
     [
@@ -119,7 +125,9 @@ describe('walls', () => {
     const outsider = as(t.app, other.admin);
     const committed = await a.post('/api/sync/contacts/commits', { commits: [link(uuid(10), 'g-a')] });
     expect(committed.json()).toEqual({ outcomes: [{ ok: true, value: { crmId: uuid(10) } }] });
-    await a.post('/api/sync/contacts/pending', { pending: [{ crmId: uuid(11), transactionId: 't-a' }] });
+    await a.post('/api/sync/contacts/pending', {
+      pending: [{ crmId: uuid(11), kind: 'create', transactionId: 't-a' }],
+    });
     await a.patch('/api/sync/contacts/state', { enabled: true, containerId: 'folder-a' });
     expect((await a.post('/api/sync/contacts/lease', { holder: 'a', ttlMs: 60_000 })).json()).toEqual({
       acquired: true,

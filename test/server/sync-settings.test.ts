@@ -98,7 +98,26 @@ describe('status and last runs', () => {
       },
     });
     expect(Date.now() - Date.parse(status.contacts.lastRun.at)).toBeLessThan(60_000);
-    expect(status.calendar).toMatchObject({ enabled: true, initialDone: true, running: true, lastRun: null });
+    expect(status.calendar).toMatchObject({
+      enabled: true,
+      initialDone: true,
+      running: true,
+      lastRun: null,
+    });
+
+    // A runner may send only the first failures with the full count.
+    await user.post(
+      '/api/sync/calendar/runs',
+      report({
+        resource: 'calendar',
+        failures: failures.slice(0, 2),
+        failureCount: 3000,
+      } as Partial<SyncReport>),
+    );
+    expect((await user.get('/api/sync')).json().calendar.lastRun).toMatchObject({
+      failureCount: 3000,
+      failures: failures.slice(0, 2),
+    });
 
     // The next run replaces it.
     await user.post('/api/sync/contacts/runs', report({ mode: 'incremental', applied: {}, conflicts: 0 }));
@@ -292,6 +311,7 @@ describe('conflicts', () => {
         {
           id: expect.any(String),
           crmId,
+          record: null,
           field: 'email',
           crmValue: 'crm',
           graphValue: { text: 'outlook' },
@@ -331,6 +351,34 @@ describe('conflicts', () => {
       expect.objectContaining({ field: 'phone' }),
     ]);
     expect((await as(t.app, owner).get('/api/sync')).json().contacts.openConflicts).toBe(1);
+  });
+
+  test('each conflict names its record as the page shows it', async () => {
+    const owner = as(t.app, tenant.members[2]!);
+    const ada = (await owner.post('/api/contacts', { firstName: 'Ada', lastName: 'Lovelace' })).json();
+    await owner.post('/api/sync/contacts/commits', {
+      commits: [
+        {
+          link: {
+            op: 'save',
+            crmId: ada.id,
+            graphId: 'g-ada',
+            snapshot: { firstName: 'Ada' },
+            changeKey: null,
+          },
+          conflicts: [
+            { crmId: ada.id, field: 'lastName', crmValue: 'Lovelace', graphValue: 'Byron', winner: 'crm' },
+          ],
+        },
+      ],
+    });
+    await owner.delete(`/api/contacts/${ada.id}`);
+    const [item] = (await owner.get('/api/sync/contacts/conflicts')).json().items;
+    expect(item).toMatchObject({
+      crmId: ada.id,
+      record: { label: 'Ada Lovelace', deleted: true },
+      losingValue: 'Byron',
+    });
   });
 
   test('bad ids and paging input are 400', async () => {

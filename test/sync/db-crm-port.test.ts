@@ -13,6 +13,7 @@ import { FakeGraph } from './support/fake-ports';
 /** A plain field-by-field mapper standing in for the real ones: the port's job is storage, not mapping. */
 function fieldMapper(fields: readonly string[]): CrmSnapshotMapper {
   return {
+    fields,
     fromCrm: (record) => Object.fromEntries(fields.map((f) => [f, (record[f] ?? null) as FieldValue])),
     toCrm: (snapshot: Snapshot, changed?: readonly string[]) =>
       Object.fromEntries((changed ?? fields).map((f) => [f, snapshot[f] ?? null])) as Partial<Fields>,

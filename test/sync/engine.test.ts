@@ -119,7 +119,7 @@ describe('incremental sync', () => {
     const { graph, crm, engine } = setup();
     for (let i = 0; i < 5; i++) crm.userCreate({ name: `P${i}` });
     await engine().activate();
-    const read = await graph.changes(graph.container!.id, crm.state.graphCursor, []);
+    const read = await graph.changes(graph.container!.id, crm.state.graphCursor, async () => []);
     expect(read.changes).toEqual([]);
     // With a change by the user meanwhile, the cursor stays put and the next run sees both.
     const a = [...crm.links.keys()][0]!;

@@ -4,7 +4,7 @@ import { findActor } from '../../src/server/plugins/auth';
 import { RecordService } from '../../src/server/services/record-service';
 import { openUserCrmPort } from '../../src/server/services/sync-settings-port';
 import { SyncBusyError, SyncEngine } from '../../src/sync/engine';
-import { CRM_HTTP_LIMITS, HttpCrmPort } from '../../src/sync/http-crm-port';
+import { CRM_HTTP_LIMITS, HttpCrmPort, kindOfStatus } from '../../src/sync/http-crm-port';
 import type { SyncResource } from '../../src/sync/model';
 import { PortError, type CrmCommit, type CrmPort } from '../../src/sync/ports';
 import { createTestApp, type TestApp } from '../support/app';
@@ -210,8 +210,8 @@ describe.each<PortKind>(['database', 'HTTP'])('CrmPort over %s with the engine',
       origin: 'ui',
     });
     await svc.remove(me, 'contacts', ada.id);
-    // A soft-deleted record comes with its last content, which a restore would bring back whole.
     expect(await crm.getRecords([ada.id, stranger.id])).toEqual([
+      // A soft-deleted record comes with its last content, which a restore would bring back whole.
       {
         crmId: ada.id,
         deleted: true,
@@ -294,10 +294,10 @@ describe.each<PortKind>(['database', 'HTTP'])('CrmPort over %s with the engine',
     const ids = ['00000000-0000-7000-8000-00000000000a', '00000000-0000-7000-8000-00000000000b'];
     await crm.addPending([
       { crmId: ids[0]!, kind: 'create', transactionId: `tx-${ids[0]}` },
-      { crmId: ids[1]!, kind: 'delete', graphId: `graph-${ids[1]}` },
+      { crmId: ids[1]!, kind: 'delete', graphId: 'AAMk-item=' },
     ]);
     await crm.dropPending([ids[0]!]);
-    expect(await crm.loadPending()).toEqual([{ crmId: ids[1], kind: 'delete', graphId: `graph-${ids[1]}` }]);
+    expect(await crm.loadPending()).toEqual([{ crmId: ids[1], kind: 'delete', graphId: 'AAMk-item=' }]);
     await crm.forget();
   });
 });
@@ -354,15 +354,31 @@ describe('HttpCrmPort over HTTP', () => {
     );
     const spy = counting();
     const graph = new FakeGraph();
-    const engine = new SyncEngine({
-      resource: 'contacts',
-      graph,
-      crm: httpPort(user, 'contacts', spy.fetch),
-    });
-    expect(await engine.activate()).toMatchObject({ outcome: 'done', applied: { createGraph: 250 } });
-    // Lease, state, links, eligible, pending, three groups of (lease renewal, pending, commit)…
-    expect(spy.calls.length).toBeLessThanOrEqual(20);
+    const crm = httpPort(user, 'contacts', spy.fetch);
+    const startedAt = new Date();
+    const report = await new SyncEngine({ resource: 'contacts', graph, crm }).activate();
+    expect(report).toMatchObject({ outcome: 'done', applied: { createGraph: 250 } });
+    // One lease call: renewals while it has most of its time left cost nothing. One commit call per
+    // engine group, and a fixed handful of state, links and pending calls around them.
+    expect(spy.calls.filter((c) => c === 'POST /api/sync/contacts/lease')).toHaveLength(1);
+    expect(spy.calls.filter((c) => c === 'POST /api/sync/contacts/commits')).toHaveLength(3);
+    expect(spy.calls.length).toBeLessThanOrEqual(17);
     expect(graph.items.size).toBe(250);
+
+    // The runner files its report for the settings page.
+    await crm.recordRun(report, startedAt);
+    const status = await fetch(`${baseUrl}/api/sync`, { headers: { authorization: `Bearer ${user.token}` } });
+    expect((await status.json()).contacts).toMatchObject({
+      enabled: true,
+      initialDone: true,
+      running: false,
+      lastRun: {
+        mode: 'initial',
+        outcome: 'done',
+        applied: { createGraph: 250 },
+        startedAt: startedAt.toISOString(),
+      },
+    });
   });
 
   test('failures map to the engine’s kinds: bad token → auth, no server → temporary', async () => {
@@ -378,6 +394,90 @@ describe('HttpCrmPort over HTTP', () => {
     const error = await forged.loadState().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortError);
     expect((error as PortError).message).not.toContain('not-a-token');
+  });
+
+  test('a lease renewal goes to the server once a quarter of its time has passed, or for another holder', async () => {
+    const spy = counting();
+    const crm = httpPort(tenant.members[1]!, 'calendar', spy.fetch);
+    const leaseCalls = () => spy.calls.filter((c) => c.endsWith('/lease')).length;
+    expect(await crm.acquireLease('a', 200)).toBe(true);
+    expect(await crm.acquireLease('a', 200)).toBe(true);
+    expect(leaseCalls()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await crm.acquireLease('a', 200)).toBe(true);
+    expect(leaseCalls()).toBe(2);
+    expect(await crm.acquireLease('b', 200)).toBe(false);
+    expect(leaseCalls()).toBe(3);
+    await crm.releaseLease('a');
+  });
+
+  test('a run that failed everywhere files a small report with the full count', async () => {
+    const user = tenant.members[0]!;
+    const bodies: number[] = [];
+    const measuring: typeof fetch = (input, init) => {
+      bodies.push(String(init?.body ?? '').length);
+      return fetch(input, init);
+    };
+    const failures = Array.from({ length: 5000 }, (_, i) => ({
+      action: 'createGraph' as const,
+      id: `crm-${i}`,
+      kind: 'permanent' as const,
+      message: 'x'.repeat(1000),
+    }));
+    await httpPort(user, 'calendar', measuring).recordRun({
+      resource: 'calendar',
+      mode: 'initial',
+      outcome: 'partial',
+      applied: {},
+      conflicts: 0,
+      failures,
+      refused: null,
+    });
+    expect(bodies[0]).toBeLessThan(200_000);
+    const status = await fetch(`${baseUrl}/api/sync`, { headers: { authorization: `Bearer ${user.token}` } });
+    const lastRun = (await status.json()).calendar.lastRun;
+    expect(lastRun.failureCount).toBe(5000);
+    expect(lastRun.failures).toHaveLength(20);
+  });
+
+  test('every status has its kind: temporary ones are retryable, rules of the CRM are not', () => {
+    const table = Object.fromEntries(
+      [400, 401, 403, 404, 408, 409, 412, 413, 418, 429, 500, 502, 503, 504].map((s) => [s, kindOfStatus(s)]),
+    );
+    expect(table).toEqual({
+      400: 'invalid',
+      401: 'auth',
+      403: 'auth',
+      404: 'notFound',
+      408: 'temporary',
+      409: 'conflict',
+      412: 'conflict',
+      413: 'invalid',
+      418: 'permanent',
+      429: 'temporary',
+      500: 'temporary',
+      502: 'temporary',
+      503: 'temporary',
+      504: 'temporary',
+    });
+  });
+
+  test('a server that does not answer in time is a temporary failure', async () => {
+    const silent: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const crm = new HttpCrmPort({
+      baseUrl,
+      resource: 'contacts',
+      token: async () => tenant.admin.token,
+      fetch: silent,
+      timeoutMs: 30,
+    });
+    await expect(crm.loadState()).rejects.toMatchObject({
+      kind: 'temporary',
+      message: 'GET /state: timed out',
+    });
   });
 
   test('429 is retried after Retry-After; a 503 on a commit is not (it may have taken effect)', async () => {

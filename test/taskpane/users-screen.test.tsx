@@ -181,7 +181,6 @@ describe('inviting', () => {
     id: `9f1c2a30-0000-4b7e-8a11-${String(i).padStart(12, '0')}`,
     displayName: `Person ${String(i).padStart(2, '0')}`,
     email: `person${i}@contoso.example`,
-    jobTitle: null,
   }));
 
   function pagedDirectory() {

@@ -2,7 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type, type TSchema } from 'typebox';
-import type { CrmCommit, PendingWrite, SyncState } from '../../sync/ports';
+import type { CrmCommit, CrmPort, SyncState } from '../../sync/ports';
+
+type PendingWrites = Parameters<CrmPort['addPending']>[0];
 import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
@@ -65,6 +67,19 @@ const Commit = Type.Object(
   strict,
 );
 
+const PendingWrite = Type.Union([
+  Type.Object(
+    {
+      crmId: Uuid,
+      kind: Type.Literal('create'),
+      // The store tells a delete's entry by this prefix.
+      transactionId: Type.String({ minLength: 1, maxLength: 200, pattern: '^(?!delete:)' }),
+    },
+    strict,
+  ),
+  Type.Object({ crmId: Uuid, kind: Type.Literal('delete'), graphId: GraphId }, strict),
+]);
+
 const StatePatch = Type.Object(
   {
     enabled: Type.Optional(Type.Boolean()),
@@ -113,7 +128,7 @@ const Report = Type.Object(
         },
         strict,
       ),
-      { maxItems: 20_000 },
+      { maxItems: 1000 },
     ),
     refused: Nullable(
       Type.Object(
@@ -125,6 +140,8 @@ const Report = Type.Object(
         strict,
       ),
     ),
+    /** All failures of the run, when `failures` lists only the first of them. */
+    failureCount: Type.Optional(Count),
     /** When the run began, as the runner saw it. */
     startedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
   },
@@ -190,34 +207,14 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         schema: {
           body: Type.Object(
             {
-              pending: Type.Array(
-                Type.Union([
-                  Type.Object(
-                    {
-                      crmId: Uuid,
-                      kind: Type.Literal('create'),
-                      transactionId: Type.String({ minLength: 1, maxLength: 200 }),
-                    },
-                    strict,
-                  ),
-                  Type.Object(
-                    {
-                      crmId: Uuid,
-                      kind: Type.Literal('delete'),
-                      graphId: Type.String({ minLength: 1, maxLength: 1000 }),
-                    },
-                    strict,
-                  ),
-                ]),
-                { maxItems: CRM_HTTP_LIMITS.pending },
-              ),
+              pending: Type.Array(PendingWrite, { maxItems: CRM_HTTP_LIMITS.pending }),
             },
             strict,
           ),
         },
       },
       async (request, reply) => {
-        await unmapped(request).addPending(request.body.pending as PendingWrite[]);
+        await unmapped(request).addPending(request.body.pending as PendingWrites);
         return reply.status(204).send();
       },
     );

@@ -13,14 +13,14 @@ import {
   type PortErrorKind,
   type SyncState,
 } from '../../sync/ports';
-import { normalizeSnapshot, snapshotHash } from '../../sync/snapshot';
+import { completeSnapshot, normalizeSnapshot, snapshotHash } from '../../sync/snapshot';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
 import { HttpError } from '../errors';
 import { RecordService, type CrmRecord, type Fields } from './record-service';
 
 /** The CRM half of a mapper: what the database port needs to turn records into snapshots and back. */
-export type CrmSnapshotMapper = Pick<ResourceMapper<Fields, unknown>, 'fromCrm' | 'toCrm'>;
+export type CrmSnapshotMapper = Pick<ResourceMapper<Fields, unknown>, 'fields' | 'fromCrm' | 'toCrm'>;
 
 const FEED_PAGE = 1000;
 const DELETE_PREFIX = 'delete:';
@@ -355,7 +355,7 @@ export class DbCrmPort implements CrmPort {
     const w = c.record;
     if (w?.op === 'create') {
       const created = await records.create(this.actor, this.table, {
-        fields: this.mapper.toCrm(w.snapshot) as Fields,
+        fields: this.mapper.toCrm(completeSnapshot(w.snapshot, this.mapper.fields)) as Fields,
         origin: 'sync',
       });
       return created.id;
@@ -367,7 +367,7 @@ export class DbCrmPort implements CrmPort {
           this.actor,
           this.table,
           w.crmId,
-          this.mapper.toCrm(w.snapshot, w.fields) as Fields,
+          this.mapper.toCrm(completeSnapshot(w.snapshot, this.mapper.fields), w.fields) as Fields,
         );
       }
       return w.crmId;

@@ -75,6 +75,7 @@ export async function crmMapperFor(
     }
   }
   return {
+    fields: mapper.fields,
     fromCrm: (record) => mapper.fromCrm(record),
     toCrm: (snapshot, changed) => {
       try {
@@ -214,6 +215,7 @@ export function openUserCrmPortUnmapped(
   resource: SyncResource,
 ): UserCrmPort {
   const unmapped: CrmSnapshotMapper = {
+    fields: [],
     fromCrm: () => {
       throw new Error('This port was opened without a mapper.');
     },

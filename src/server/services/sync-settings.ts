@@ -56,6 +56,8 @@ export interface ContactMappingView {
 export interface ConflictView {
   id: string;
   crmId: string;
+  /** The record as the page names it; null when it is no longer the user's. */
+  record: { label: string; deleted: boolean } | null;
   field: string;
   crmValue: unknown;
   graphValue: unknown;
@@ -112,7 +114,7 @@ export class SyncSettingsService {
   async recordRun(
     actor: Actor,
     resource: SyncResource,
-    report: Omit<SyncReport, 'resource'> & { startedAt?: string },
+    report: Omit<SyncReport, 'resource'> & { startedAt?: string; failureCount?: number },
   ): Promise<LastRun> {
     const lastRun: LastRun = {
       at: new Date().toISOString(),
@@ -121,7 +123,7 @@ export class SyncSettingsService {
       outcome: report.outcome,
       applied: report.applied,
       conflicts: report.conflicts,
-      failureCount: report.failures.length,
+      failureCount: Math.max(report.failureCount ?? 0, report.failures.length),
       failures: report.failures.slice(0, KEPT_FAILURES),
       refused: report.refused,
     };
@@ -214,10 +216,12 @@ export class SyncSettingsService {
     if (options.before) query = query.where('id', '<', options.before);
     const rows = await query.execute();
     const page = rows.slice(0, options.limit);
+    const labels = await this.recordLabels(actor, resource, [...new Set(page.map((r) => r.crm_id))]);
     return {
       items: page.map((r) => ({
         id: r.id,
         crmId: r.crm_id,
+        record: labels.get(r.crm_id) ?? null,
         field: r.field,
         crmValue: r.crm_value,
         graphValue: r.graph_value,
@@ -227,6 +231,25 @@ export class SyncSettingsService {
       })),
       next: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
     };
+  }
+
+  /** What the page calls each of the user's records: a contact's name (or email, or company), an event's title. */
+  private async recordLabels(
+    actor: Actor,
+    resource: SyncResource,
+    ids: string[],
+  ): Promise<Map<string, { label: string; deleted: boolean }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom(crmResource(resource))
+      .select(['id', 'data', 'deleted_at'])
+      .where('org_id', '=', actor.orgId)
+      .where('owner_id', '=', actor.userId)
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(
+      rows.map((r) => [r.id, { label: recordLabel(resource, r.data), deleted: r.deleted_at !== null }]),
+    );
   }
 
   /** Marks a conflict reviewed; another user's (or resource's) conflict is not found. */
@@ -262,6 +285,13 @@ export class SyncSettingsService {
       );
     }
   }
+}
+
+function recordLabel(resource: SyncResource, data: Record<string, unknown>): string {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  if (resource === 'calendar') return text(data.title);
+  const name = [data.firstName, data.lastName].map(text).filter(Boolean).join(' ');
+  return name || text(data.email) || text(data.accountName);
 }
 
 function sameMapping(a: ContactFieldMapping, b: ContactFieldMapping): boolean {

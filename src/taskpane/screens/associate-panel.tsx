@@ -1,4 +1,4 @@
-import { Button, Field, Input, Text, Title3 } from '@fluentui/react-components';
+import { Button, Field, Input, Text, Subtitle1 } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { Api } from '../api-client';
 import { formatTime, useLocale, useT } from '../i18n';
@@ -42,9 +42,9 @@ export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
 
   return (
     <section className="tandem-screen" aria-labelledby="associate-title">
-      <Title3 as="h2" id="associate-title">
+      <Subtitle1 as="h2" id="associate-title">
         {t('associate.title')}
-      </Title3>
+      </Subtitle1>
       <Text as="p">{t('associate.body')}</Text>
       {!sent ? (
         <form

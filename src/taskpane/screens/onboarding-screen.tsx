@@ -7,6 +7,7 @@ import {
   Spinner,
   Text,
   Textarea,
+  Subtitle1,
   Title3,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
@@ -103,7 +104,7 @@ export function OnboardingScreen(props: OnboardingScreenProps) {
 function Panel({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
   return (
     <section className="tandem-screen" aria-label={title}>
-      <Title3 as="h2">{title}</Title3>
+      <Subtitle1 as="h2">{title}</Subtitle1>
       {children}
       {footer}
     </section>

@@ -13,7 +13,7 @@ import {
   Option,
   Spinner,
   Text,
-  Title3,
+  Subtitle2,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import type { Api } from '../api-client';
@@ -157,7 +157,7 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
       )}
       <ErrorBar message={action.error ?? loadError} />
 
-      <Title3 as="h2">{t('users.requests')}</Title3>
+      <Subtitle2 as="h2">{t('users.requests')}</Subtitle2>
       {data.requests.length === 0 ? (
         <Text>{t('users.none')}</Text>
       ) : (
@@ -199,7 +199,7 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
         </ul>
       )}
 
-      <Title3 as="h2">{t('users.invitations')}</Title3>
+      <Subtitle2 as="h2">{t('users.invitations')}</Subtitle2>
       {data.invitations.length === 0 ? (
         <Text>{t('users.none')}</Text>
       ) : (
@@ -250,7 +250,7 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
         </ul>
       )}
 
-      <Title3 as="h2">{t('users.members')}</Title3>
+      <Subtitle2 as="h2">{t('users.members')}</Subtitle2>
       <ul className="tandem-list" aria-label={t('users.members')}>
         {data.members.map((m) => {
           const self = m.id === me.user.id;

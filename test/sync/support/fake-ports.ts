@@ -131,14 +131,19 @@ export class FakeGraph implements GraphPort {
       throw new PortError('notFound', 'The container no longer exists.');
   }
 
-  async changes(containerId: string, cursor: string | null, links: readonly Link[]): Promise<GraphChanges> {
+  async changes(
+    containerId: string,
+    cursor: string | null,
+    links: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges> {
     this.count('changes');
     this.checkContainer(containerId);
     if (cursor === null) {
       const changes: GraphChanges['changes'] = [...this.items].map(([graphId, item]) =>
         this.item(graphId, item),
       );
-      for (const { graphId } of links) if (!this.items.has(graphId)) changes.push({ graphId, deleted: true });
+      for (const { graphId } of await links())
+        if (!this.items.has(graphId)) changes.push({ graphId, deleted: true });
       return { changes, cursor: String(this.seq) };
     }
     const from = Number(cursor);
