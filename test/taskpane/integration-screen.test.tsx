@@ -53,6 +53,10 @@ test('turning calendar sync on shows live progress, then the summary of the run'
   expect(
     await screen.findByText('Calendar: Preparing the Tandem calendar or folder in Outlook'),
   ).toBeTruthy();
+  // The switch shows the state being reached; steps before applying are not counted.
+  expect(((await calendarSwitch()) as HTMLInputElement).checked).toBe(true);
+  expect(screen.queryByText('0 of 1')).toBeNull();
+  expect(screen.queryByText('Turn on calendar or contact sync first.')).toBeNull();
   act(() => report?.({ resource: 'calendar', phase: 'apply', done: 3, total: 10 }));
   expect(await screen.findByText('Calendar: Applying changes')).toBeTruthy();
   expect(screen.getByText('3 of 10')).toBeTruthy();
@@ -193,6 +197,14 @@ test('Sync now runs every enabled sync and reports one that could not run', asyn
   expect((await screen.findByRole('alert')).textContent).toContain('Another contact sync is running');
   expect(controller.syncNow).toHaveBeenCalledTimes(1);
   expect(await screen.findByText('Nothing needed changing.')).toBeTruthy();
+});
+
+test('a sync turned off keeps no stale summary', async () => {
+  const controller = new FakeSyncController();
+  controller.state.calendar = aStatus({ enabled: false, lastRun: aLastRun() });
+  setup(controller);
+  await calendarSwitch();
+  expect(screen.queryByText(/Last sync/)).toBeNull();
 });
 
 test('a running sync elsewhere is shown', async () => {

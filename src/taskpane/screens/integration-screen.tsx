@@ -40,6 +40,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
   const [errors, setErrors] = useState<string[]>([]);
   const [notice, setNotice] = useState<string>();
   const [confirming, setConfirming] = useState<SyncResource | null>(null);
+  const [activating, setActivating] = useState<SyncResource | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const mounted = useRef(true);
 
@@ -88,11 +89,14 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
 
   const activate = (resource: SyncResource) =>
     work(async () => {
+      setActivating(resource);
       try {
         await controller.activate(resource, onProgress);
         return { errors: [], notice: ti('integration.turnedOn', { resource: resourceName(ti, resource) }) };
       } catch (e) {
         return { errors: [describeSyncError(t, ti, resource, e)] };
+      } finally {
+        setActivating(null);
       }
     });
 
@@ -152,6 +156,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
             status={overview[resource]}
             progress={progress[resource]}
             disabled={working}
+            turningOn={activating === resource}
             onToggle={onToggle}
           />
         ))}
@@ -165,7 +170,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
         >
           {working ? ti('integration.syncing') : ti('integration.syncNow')}
         </Button>
-        {!anyEnabled && <Text size={200}>{ti('integration.syncNowNothing')}</Text>}
+        {!anyEnabled && !working && <Text size={200}>{ti('integration.syncNowNothing')}</Text>}
       </div>
       {errors.map((message) => (
         <ErrorBar key={message} message={message} />

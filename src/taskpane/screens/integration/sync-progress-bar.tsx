@@ -7,7 +7,8 @@ import { resourceName } from './sync-errors';
 export function SyncProgressBar({ progress }: { progress: SyncProgress }) {
   const ti = useIntegrationT();
   const phase = ti(`integration.phase.${progress.phase}` as IntegrationKey);
-  const counted = progress.total > 0;
+  // Only applying changes counts items; the other phases' 0-of-1 steps would read as noise.
+  const counted = progress.phase === 'apply' && progress.total > 0;
   const label = ti('integration.progress', { resource: resourceName(ti, progress.resource), phase });
   return (
     <Field
