@@ -84,6 +84,19 @@ const en = {
   'integration.conflicts.dismissOne': 'Dismiss the conflict on {field}',
   'integration.conflicts.more': 'Show more',
   'integration.empty': '(empty)',
+  'integration.eventField.title': 'Title',
+  'integration.eventField.description': 'Description',
+  'integration.eventField.location': 'Location',
+  'integration.eventField.isAllDay': 'All day',
+  'integration.eventField.start': 'Start',
+  'integration.eventField.end': 'End',
+  'integration.eventField.startDate': 'Start date',
+  'integration.eventField.endDate': 'End date',
+  'integration.eventField.timeZone': 'Time zone',
+  'integration.eventField.attendees': 'Participants',
+  'integration.eventField.reminderMinutes': 'Reminder',
+  'integration.eventField.recurrence': 'Repeats',
+  'integration.eventField.exceptions': 'Changed occurrences',
 } as const;
 
 export type IntegrationKey = keyof typeof en;
@@ -173,6 +186,19 @@ const es: Record<IntegrationKey, string> = {
   'integration.conflicts.dismissOne': 'Descartar el conflicto de {field}',
   'integration.conflicts.more': 'Mostrar más',
   'integration.empty': '(vacío)',
+  'integration.eventField.title': 'Título',
+  'integration.eventField.description': 'Descripción',
+  'integration.eventField.location': 'Ubicación',
+  'integration.eventField.isAllDay': 'Todo el día',
+  'integration.eventField.start': 'Inicio',
+  'integration.eventField.end': 'Fin',
+  'integration.eventField.startDate': 'Fecha de inicio',
+  'integration.eventField.endDate': 'Fecha de fin',
+  'integration.eventField.timeZone': 'Zona horaria',
+  'integration.eventField.attendees': 'Participantes',
+  'integration.eventField.reminderMinutes': 'Aviso',
+  'integration.eventField.recurrence': 'Repetición',
+  'integration.eventField.exceptions': 'Repeticiones modificadas',
 };
 
 const MESSAGES: Record<Locale, Record<IntegrationKey, string>> = { en, es };

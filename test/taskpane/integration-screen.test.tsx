@@ -291,15 +291,15 @@ test('conflicts: field, both values and the winner; dismissing one removes it', 
   const list = await screen.findByRole('list', { name: 'Conflicts' });
   const rows = within(list).getAllByRole('listitem');
   expect(rows).toHaveLength(2);
-  const phone = rows.find((r) => r.textContent?.includes('mobilePhone'))!;
+  const phone = rows.find((r) => r.textContent?.includes('Mobile'))!;
   expect(phone.textContent).toContain('+34 600 000 001');
   expect(phone.textContent).toContain('+34 600 999 999');
   expect(within(phone).getByText(/^Tandem/)).toBeTruthy();
-  const place = rows.find((r) => r.textContent?.includes('location'))!;
+  const place = rows.find((r) => r.textContent?.includes('Location'))!;
   expect(place.textContent).toContain('(empty)');
   expect(within(place).getByText(/^Outlook/)).toBeTruthy();
 
-  fireEvent.click(screen.getByRole('button', { name: 'Dismiss the conflict on mobilePhone' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Dismiss the conflict on Mobile' }));
   await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(1));
   expect(controller.dismissConflict).toHaveBeenCalledWith('contacts', '0193a0b0-0000-7000-8000-000000000001');
 });

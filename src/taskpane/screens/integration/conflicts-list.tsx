@@ -1,8 +1,9 @@
 import { Badge, Button, Spinner, Text, Title3 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
+import { CRM_CONTACT_FIELDS } from '../../../domain/contact';
 import type { SyncResource } from '../../../sync/model';
-import { describeError, formatDate, useLocale, useT } from '../../i18n';
-import { useIntegrationT, type IntegrationTranslate } from '../../integration-i18n';
+import { describeError, formatDate, useLocale, useT, type Locale } from '../../i18n';
+import { useIntegrationT, type IntegrationKey, type IntegrationTranslate } from '../../integration-i18n';
 import { SYNC_RESOURCES, type ConflictView, type SyncController } from '../../sync-views';
 import { ErrorBar } from '../error-bar';
 import { resourceName } from './sync-errors';
@@ -88,7 +89,8 @@ export function ConflictsList({
               <dl className="tandem-facts">
                 <dt>{ti('integration.conflicts.field')}</dt>
                 <dd>
-                  {c.field} <Badge appearance="outline">{resourceName(ti, c.resource)}</Badge>
+                  {fieldLabel(ti, locale, c)}{' '}
+                  <Badge appearance="outline">{resourceName(ti, c.resource)}</Badge>
                 </dd>
                 <dt>{ti('integration.conflicts.crm')}</dt>
                 <dd>{showValue(ti, c.crmValue)}</dd>
@@ -107,7 +109,7 @@ export function ConflictsList({
               <Button
                 size="small"
                 disabled={busy}
-                aria-label={ti('integration.conflicts.dismissOne', { field: c.field })}
+                aria-label={ti('integration.conflicts.dismissOne', { field: fieldLabel(ti, locale, c) })}
                 onClick={() => void dismiss(c)}
               >
                 {ti('integration.conflicts.dismiss')}
@@ -124,6 +126,33 @@ export function ConflictsList({
     </section>
   );
 }
+
+/** The field in the user's words: the contact catalogue's label, or the event field's name. */
+function fieldLabel(ti: IntegrationTranslate, locale: Locale, item: Item): string {
+  if (item.resource === 'contacts') {
+    return CRM_CONTACT_FIELDS.find((f) => f.key === item.field)?.label[locale] ?? item.field;
+  }
+  const key = `integration.eventField.${item.field}`;
+  return key in EVENT_FIELD_KEYS ? ti(key as IntegrationKey) : item.field;
+}
+
+const EVENT_FIELD_KEYS = Object.fromEntries(
+  [
+    'title',
+    'description',
+    'location',
+    'isAllDay',
+    'start',
+    'end',
+    'startDate',
+    'endDate',
+    'timeZone',
+    'attendees',
+    'reminderMinutes',
+    'recurrence',
+    'exceptions',
+  ].map((f) => [`integration.eventField.${f}`, true]),
+);
 
 function showValue(ti: IntegrationTranslate, value: unknown): string {
   if (value === null || value === undefined || value === '') return ti('integration.empty');
