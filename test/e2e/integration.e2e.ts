@@ -90,15 +90,17 @@ test('the admin turns on calendar and contact sync, sees it run, and finds the i
     start: start.toISOString(),
     end: new Date(start.getTime() + 3_600_000).toISOString(),
   });
+  const contactIds: string[] = [];
   for (const [firstName, lastName] of [
     ['Lucía', 'Ferrer'],
     ['Marc', 'Soler'],
   ] as const) {
-    await call('/api/contacts', 'crm', 'POST', {
+    const created = await call('/api/contacts', 'crm', 'POST', {
       firstName,
       lastName,
       email: `${lastName.toLowerCase()}@example.org`,
     });
+    contactIds.push(created.id);
   }
   // Slow Outlook down so the run can be watched.
   await call('/sandbox/admin/limits', 'crm', 'PUT', { user: ADMIN, latencyMs: 400 });
@@ -138,6 +140,20 @@ test('the admin turns on calendar and contact sync, sees it run, and finds the i
     'Marc',
     'Nuria',
   ]);
+
+  // The same field changed on both sides: the conflicts list shows both values and what was kept.
+  const lucia = (await tandemContainer('contacts'))!.find((c) => c.givenName === 'Lucía');
+  await call(`/api/contacts/${contactIds[0]}`, 'crm', 'PATCH', { mobilePhone: '+34 600 000 002' });
+  await call(`/graph/v1.0/me/contacts/${lucia.id}`, 'graph', 'PATCH', { mobilePhone: '+34 699 999 999' });
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const conflicts = page.getByRole('list', { name: 'Conflicts' });
+  await conflicts.getByText('+34 699 999 999').waitFor();
+  await conflicts.getByText('+34 600 000 002').waitFor();
+  await page.getByText('Conflicts settled: 1').waitFor();
+  await screenshot(page, 'integration-conflict-light');
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Dismiss the conflict on Mobile' }).click();
+  await page.getByText('No conflicts to review.').waitFor();
 
   // Turning a sync off asks first.
   await calendar.click();
