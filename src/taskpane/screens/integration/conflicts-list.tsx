@@ -1,4 +1,4 @@
-import { Badge, Button, Spinner, Text, Title3 } from '@fluentui/react-components';
+import { Badge, Button, makeStyles, Spinner, Text, Title3 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { CRM_CONTACT_FIELDS } from '../../../domain/contact';
 import type { SyncResource } from '../../../sync/model';
@@ -9,6 +9,9 @@ import { ErrorBar } from '../error-bar';
 import { resourceName } from './sync-errors';
 
 type Item = ConflictView & { resource: SyncResource };
+
+// The row stretches its children; the button keeps its own height beside the facts.
+const useStyles = makeStyles({ dismiss: { alignSelf: 'flex-start' } });
 
 /** Open conflicts of both resources: the field, both values, which one was kept; each can be dismissed. */
 export function ConflictsList({
@@ -21,6 +24,7 @@ export function ConflictsList({
   const t = useT();
   const ti = useIntegrationT();
   const locale = useLocale();
+  const styles = useStyles();
   const [items, setItems] = useState<Item[]>();
   const [next, setNext] = useState<Partial<Record<SyncResource, string>>>({});
   const [error, setError] = useState<string>();
@@ -108,6 +112,7 @@ export function ConflictsList({
               </dl>
               <Button
                 size="small"
+                className={styles.dismiss}
                 disabled={busy}
                 aria-label={ti('integration.conflicts.dismissOne', { field: fieldLabel(ti, locale, c) })}
                 onClick={() => void dismiss(c)}
