@@ -74,6 +74,8 @@ const en = {
   'integration.conflicts.hint':
     'A field changed on both sides since the last sync. One value was kept; the other is shown here so nothing is lost.',
   'integration.conflicts.none': 'No conflicts to review.',
+  'integration.conflicts.record': 'Record',
+  'integration.conflicts.deleted': '{label} (deleted)',
   'integration.conflicts.field': 'Field',
   'integration.conflicts.crm': 'In Tandem',
   'integration.conflicts.graph': 'In Outlook',
@@ -176,6 +178,8 @@ const es: Record<IntegrationKey, string> = {
   'integration.conflicts.hint':
     'Un campo cambió en ambos lados desde la última sincronización. Se conservó un valor; el otro se muestra aquí para que no se pierda nada.',
   'integration.conflicts.none': 'No hay conflictos que revisar.',
+  'integration.conflicts.record': 'Registro',
+  'integration.conflicts.deleted': '{label} (eliminado)',
   'integration.conflicts.field': 'Campo',
   'integration.conflicts.crm': 'En Tandem',
   'integration.conflicts.graph': 'En Outlook',

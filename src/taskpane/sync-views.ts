@@ -47,6 +47,8 @@ export interface ContactMappingView {
 export interface ConflictView {
   id: string;
   crmId: string;
+  /** The record as the page names it; null when it is no longer the user's. */
+  record: { label: string; deleted: boolean } | null;
   field: string;
   crmValue: unknown;
   graphValue: unknown;

@@ -282,6 +282,7 @@ test('conflicts: field, both values and the winner; dismissing one removes it', 
     aConflict({
       id: '0193a0b0-0000-7000-8000-000000000002',
       field: 'location',
+      record: { label: 'Site visit', deleted: true },
       crmValue: null,
       graphValue: 'Room 4',
       winner: 'graph',
@@ -292,11 +293,13 @@ test('conflicts: field, both values and the winner; dismissing one removes it', 
   const rows = within(list).getAllByRole('listitem');
   expect(rows).toHaveLength(2);
   const phone = rows.find((r) => r.textContent?.includes('Mobile'))!;
+  expect(phone.textContent).toContain('Pau Roca');
   expect(phone.textContent).toContain('+34 600 000 001');
   expect(phone.textContent).toContain('+34 600 999 999');
   expect(within(phone).getByText(/^Tandem/)).toBeTruthy();
   const place = rows.find((r) => r.textContent?.includes('Location'))!;
   expect(place.textContent).toContain('(empty)');
+  expect(place.textContent).toContain('Site visit (deleted)');
   expect(within(place).getByText(/^Outlook/)).toBeTruthy();
 
   fireEvent.click(screen.getByRole('button', { name: 'Dismiss the conflict on Mobile' }));

@@ -211,6 +211,7 @@ test('a field changed on both sides is a conflict the page lists with both value
   expect(page.items).toEqual([
     expect.objectContaining({
       crmId: contact.id,
+      record: { label: 'Pau', deleted: false },
       field: 'mobilePhone',
       crmValue: '+34 600 000 002',
       graphValue: '+34 699 999 999',

@@ -91,6 +91,16 @@ export function ConflictsList({
           {items.map((c) => (
             <li key={c.id} className="tandem-row">
               <dl className="tandem-facts">
+                {c.record && (
+                  <>
+                    <dt>{ti('integration.conflicts.record')}</dt>
+                    <dd>
+                      {c.record.deleted
+                        ? ti('integration.conflicts.deleted', { label: c.record.label })
+                        : c.record.label}
+                    </dd>
+                  </>
+                )}
                 <dt>{ti('integration.conflicts.field')}</dt>
                 <dd>
                   {fieldLabel(ti, locale, c)}{' '}
