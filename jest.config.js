@@ -21,6 +21,7 @@ module.exports = {
   transformIgnorePatterns: [
     '^(?!.*/node_modules/(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox|strip-bom|content-disposition)/).*/node_modules/',
   ],
+  setupFiles: ['<rootDir>/test/support/jsdom-globals.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

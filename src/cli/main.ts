@@ -1,3 +1,4 @@
+import { seed } from './seed';
 import { serve } from './serve';
 import { syncCommand } from './sync';
 
@@ -5,6 +6,7 @@ const USAGE = `Usage: tandem <command>
 
 Commands:
   serve     run the Tandem server (CRM API, and on the demo tenant the Graph sandbox)
+  seed      fill a running server on the demo tenant with realistic data (tandem seed --help)
   sync      two-way calendar and contact sync of one user (tandem sync --help)
 `;
 
@@ -13,6 +15,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve();
+    case 'seed':
+      return seed(rest);
     case 'sync':
       process.exitCode = await syncCommand(rest);
       return;

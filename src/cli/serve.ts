@@ -2,8 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createGraphSandbox, graphSandboxPlugin, type GraphSandbox } from '../sandbox';
+import { deliverExternalMail } from '../sandbox/mail-api';
 import { loadConfig, type ServerConfig } from '../server/config';
 import { registerWebApp } from '../server/plugins/web-app';
+import type { MailTransport } from '../server/mail/mail-transport';
 import { startServer, type RunningServer } from '../server/server';
 import { buildAddInIfMissing, clientConfigFor, DIST_DIR } from './add-in';
 
@@ -18,6 +20,8 @@ export async function serve(): Promise<void> {
       await registerWebApp(app, { distDir: DIST_DIR, clientConfig });
     },
     onClose: sandbox?.save,
+    // Without SMTP, the demo's mails land in the sandbox mailboxes (GET /sandbox/mailboxes/<address>/messages).
+    mailTransport: sandbox ? sandboxMailTransport(sandbox.instance) : undefined,
   });
   printBanner(config, server);
   buildAddInIfMissing((line) => console.log(line));
@@ -45,6 +49,19 @@ async function openSandbox(config: ServerConfig) {
   return { instance, save };
 }
 
+/** Tandem's outbox delivering into the Graph sandbox's mailboxes. */
+export function sandboxMailTransport(sandbox: GraphSandbox): MailTransport {
+  return {
+    send: async (mail) =>
+      deliverExternalMail(sandbox, {
+        from: mail.from,
+        to: [{ address: mail.to }],
+        subject: mail.subject,
+        text: mail.text,
+      }),
+  };
+}
+
 async function mountSandbox(app: FastifyInstance, sandbox: GraphSandbox): Promise<void> {
   await app.register(graphSandboxPlugin, { sandbox });
 }
@@ -63,6 +80,9 @@ function printBanner(config: ServerConfig, server: RunningServer): void {
       `  Sandbox token: POST ${base}/sandbox/token {"user":"admin@contoso.example","audience":"crm"}`,
     );
   }
+  if (config.mail.smtpUrl) console.log('  Mail:          sent through the SMTP server of TANDEM_SMTP_URL');
+  else if (config.sandbox) console.log(`  Mail:          ${base}/sandbox/mailboxes/<address>/messages`);
+  else console.log('  Mail:          no SMTP server configured (TANDEM_SMTP_URL): mail waits in the outbox');
 }
 
 function stopOnSignals(server: RunningServer): void {

@@ -1,26 +1,31 @@
-import { runSyncNow, type NotificationSink } from './sync-now';
+import { accountsForConfig } from '../auth/accounts-for-config';
+import type { ClientConfig } from '../domain/client-config';
+import { createSyncController } from '../taskpane/sync-controller';
+import { syncNowHandler, type CommandsOffice, type SyncRunner } from './sync-now';
+import { controllerSyncRunner } from './sync-now-runner';
+
+/** The sync for the signed-in user, built once per command runtime from the server's configuration. */
+let runner: Promise<SyncRunner> | undefined;
+function syncRunner(language: string): Promise<SyncRunner> {
+  runner ??= (async () => {
+    const origin = window.location.origin;
+    const config = (await (await fetch(`${origin}/config.json`)).json()) as ClientConfig;
+    const accounts = accountsForConfig(config, origin, true);
+    const controller = createSyncController({ origin, graphBaseUrl: config.graphBaseUrl, accounts });
+    return controllerSyncRunner(controller, language);
+  })();
+  // A failed set-up (server unreachable) is tried again on the next press.
+  runner.catch(() => (runner = undefined));
+  return runner;
+}
 
 /** office.js registers ribbon handlers by the FunctionName in the manifest. */
 Office.onReady(() => {
-  Office.actions.associate('syncNow', (event: Office.AddinCommands.Event) => {
-    const item = Office.context.mailbox?.item;
-    const sink: NotificationSink = {
-      show: (key, message, type) =>
-        new Promise((resolve) => {
-          if (!item?.notificationMessages) return resolve();
-          const details =
-            type === 'error'
-              ? { type: Office.MailboxEnums.ItemNotificationMessageType.ErrorMessage, message }
-              : {
-                  type: Office.MailboxEnums.ItemNotificationMessageType.InformationalMessage,
-                  message,
-                  icon: 'Icon.16',
-                  persistent: false,
-                };
-          // A failed notification must not keep the command from completing.
-          item.notificationMessages.replaceAsync(key, details, () => resolve());
-        }),
-    };
-    void runSyncNow(sink).finally(() => event.completed());
-  });
+  const office = Office as unknown as CommandsOffice;
+  const language = office.context.displayLanguage ?? 'en';
+  const run: SyncRunner = async () => (await syncRunner(language))();
+  Office.actions.associate(
+    'syncNow',
+    syncNowHandler(office, () => run),
+  );
 });

@@ -1,4 +1,5 @@
 import type { GraphContext, RouteDefinition } from './graph-dispatcher';
+import type { GraphSandbox } from './graph-sandbox';
 import { badRequest, unknownProperty } from './graph-error';
 import { formatInstant } from './graph-time';
 import { newItemId } from './sandbox-ids';
@@ -110,3 +111,21 @@ export function attendeeAddresses(data: EventData): EmailAddress[] {
 export const mailRoutes: RouteDefinition[] = [
   { method: 'POST', template: '/me/sendMail', scopes: ['Mail.Send'], handler: sendMail },
 ];
+
+/** Delivers a plain-text mail sent from outside the sandbox (e.g. Tandem's own mail) to its recipients' mailboxes. */
+export function deliverExternalMail(
+  sandbox: GraphSandbox,
+  mail: { from: EmailAddress; to: EmailAddress[]; subject: string; text: string },
+): void {
+  sandbox.deliver({
+    id: newItemId(),
+    kind: 'mail',
+    subject: mail.subject,
+    body: { contentType: 'text', content: mail.text },
+    from: { ...mail.from },
+    toRecipients: mail.to.map((r) => ({ ...r })),
+    ccRecipients: [],
+    bccRecipients: [],
+    receivedDateTime: formatInstant(sandbox.now()),
+  });
+}

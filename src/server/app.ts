@@ -5,8 +5,14 @@ import type { Store } from './db/store';
 import { registerAuth } from './plugins/auth';
 import { registerErrorHandler, registerValidation } from './plugins/http-errors';
 import { registerAccountRoutes } from './routes/account';
+import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
+import { registerSyncRoutes } from './routes/sync';
+import { registerUserRoutes } from './routes/users';
+import { OnboardingService } from './services/onboarding-service';
+import { onboardingSettings, type OnboardingSettings } from './services/onboarding-settings';
 import { RecordService } from './services/record-service';
+import { UserAdminService } from './services/user-admin-service';
 
 export interface RouteSummary {
   method: string;
@@ -27,6 +33,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
+  /** Onboarding rules and links (public URL, terms version, limits, the mail sender's wake-up). */
+  onboarding?: Partial<OnboardingSettings>;
 }
 
 /** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
@@ -52,6 +60,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }));
     registerAccountRoutes(api, options.store.db);
     registerRecordRoutes(api, new RecordService(options.store.db));
+    registerSyncRoutes(api, options.store.db);
+    const settings = onboardingSettings(options.onboarding);
+    registerOnboardingRoutes(api, new OnboardingService(options.store.db, settings));
+    registerUserRoutes(api, new UserAdminService(options.store.db, settings));
   });
   return app;
 }

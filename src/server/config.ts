@@ -14,6 +14,16 @@ export interface ServerConfig {
   /** Mount the Graph sandbox and its identity provider (the demo tenant). */
   sandbox: boolean;
   logLevel: string;
+  mail: MailConfig;
+  /** Edition of organisations created by an install. */
+  newOrgEdition: 'free' | 'paid';
+}
+
+export interface MailConfig {
+  /** `smtp://user:password@host:587` (STARTTLS) or `smtps://…:465`; unset means no SMTP. */
+  smtpUrl: string | undefined;
+  /** Sender of Tandem's mails, `Name <address>` or a bare address. */
+  from: string;
 }
 
 export interface AuthConfig {
@@ -54,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     auth,
     sandbox,
     logLevel: env.LOG_LEVEL ?? 'info',
+    mail: {
+      smtpUrl: env.TANDEM_SMTP_URL || undefined,
+      from: env.TANDEM_MAIL_FROM ?? `Tandem <no-reply@${new URL(publicUrl).hostname}>`,
+    },
+    newOrgEdition: parseEdition(env.TANDEM_EDITION ?? 'paid'),
   };
 }
 
@@ -62,6 +77,12 @@ function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got "${value}"`);
   return port;
+}
+
+function parseEdition(value: string): 'free' | 'paid' {
+  if (value !== 'free' && value !== 'paid')
+    throw new Error(`TANDEM_EDITION must be "free" or "paid", got "${value}"`);
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -3,11 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { ServerConfig } from './config';
 import { openStore, type Store } from './db/store';
+import { parseMailbox, type MailTransport } from './mail/mail-transport';
+import { OutboxSender } from './mail/outbox-sender';
+import { createSmtpTransport } from './mail/smtp-transport';
 
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** Delivers the mail outbox; absent when no mail transport is configured (mail then waits in the outbox). */
+  mailSender: OutboxSender | undefined;
   close(): Promise<void>;
 }
 
@@ -16,11 +21,16 @@ export interface StartOptions {
   mount?: (app: FastifyInstance) => Promise<void>;
   /** Runs after the server stopped taking requests, before the store closes. */
   onClose?: () => Promise<void>;
+  /** Where mail goes when no SMTP server is configured (the CLI passes the sandbox mailboxes). */
+  mailTransport?: MailTransport;
 }
 
 /** Opens the store, builds the app and listens; `close` stops taking requests, finishes those in flight, then closes the store. */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const smtp = config.mail.smtpUrl ? createSmtpTransport(config.mail.smtpUrl) : undefined;
+  const transport = smtp ?? options.mailTransport;
+  let mailSender: OutboxSender | undefined;
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -35,10 +45,27 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         // Bearer tokens and cookies never reach the logs.
         redact: ['req.headers.authorization', 'req.headers.cookie'],
       },
+      onboarding: {
+        publicUrl: config.publicUrl,
+        newOrgEdition: config.newOrgEdition,
+        mailQueued: () => mailSender?.wake(),
+      },
     });
     await options.mount?.(app);
     await app.listen({ port: config.port, host: config.host });
+    if (transport) {
+      mailSender = new OutboxSender({
+        db: store.db,
+        transport,
+        from: parseMailbox(config.mail.from),
+        log: app.log,
+      });
+      mailSender.start();
+    } else {
+      app.log.warn('No mail transport is configured (TANDEM_SMTP_URL): mail waits in the outbox.');
+    }
   } catch (error) {
+    smtp?.close();
     await store.close();
     throw error;
   }
@@ -49,9 +76,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     app,
     store,
     url: `http://localhost:${port}`,
+    mailSender,
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        // A mail being handed over finishes; the rest stays queued for the next start.
+        await mailSender?.stop();
+        smtp?.close();
         await options.onClose?.();
         await store.close();
       })()),

@@ -59,3 +59,6 @@ export class ApiClient {
     return parsed as T;
   }
 }
+
+/** What screens need of the API; tests fake it at this boundary. */
+export type Api = Pick<ApiClient, 'get' | 'post' | 'patch' | 'delete'>;

@@ -12,28 +12,39 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import type { AccountManager, SignedInAccount } from '../auth/account-manager';
-import { ApiError, type ApiClient } from './api-client';
-import type { HostInfo } from './host';
-import { I18nProvider, localeFor, useT } from './i18n';
+import { ApiError, type Api } from './api-client';
+import type { Directory } from './directory';
+import { watchSystemTheme, type HostInfo } from './host';
+import { describeError, I18nProvider, localeFor, useT } from './i18n';
 import type { Me } from './me';
+import type { OnboardingState } from './onboarding';
+import { useHashRoute } from './router';
 import { AccountScreen } from './screens/account-screen';
+import { IntegrationScreen } from './screens/integration-screen';
+import { OnboardingScreen } from './screens/onboarding-screen';
 import { SignInScreen } from './screens/sign-in-screen';
+import { UsersScreen } from './screens/users-screen';
+import type { SyncController } from './sync-controller';
 
 export interface AppProps {
   host: HostInfo;
   accounts: AccountManager;
-  api: ApiClient;
+  api: Api;
+  /** The tenant's Microsoft 365 directory, read with the signed-in user's Graph token. */
+  directory: Directory;
   sandbox: boolean;
   loadDemoUsers: () => Promise<{ userPrincipalName: string; displayName: string }[]>;
+  /** Calendar and contact sync, run here with the user's own tokens ("Microsoft integration"). */
+  sync?: SyncController;
 }
 
 /** The add-in and the web app: the same React tree, themed and translated after its host. */
 export function App(props: AppProps) {
+  const { host } = props;
+  const [theme, setTheme] = useState(host.theme);
+  useEffect(() => (host.followsSystemTheme ? watchSystemTheme(setTheme) : undefined), [host]);
   return (
-    <FluentProvider
-      theme={props.host.theme === 'dark' ? webDarkTheme : webLightTheme}
-      className="tandem-root"
-    >
+    <FluentProvider theme={theme === 'dark' ? webDarkTheme : webLightTheme} className="tandem-root">
       <I18nProvider locale={localeFor(props.host.language)}>
         <Shell {...props} />
       </I18nProvider>
@@ -44,14 +55,15 @@ export function App(props: AppProps) {
 type State =
   | { phase: 'loading' }
   | { phase: 'signed-out' }
-  | { phase: 'not-member'; account: SignedInAccount }
+  | { phase: 'onboarding'; account: SignedInAccount; onboarding: OnboardingState }
   | { phase: 'error'; message: string }
   | { phase: 'ready'; account: SignedInAccount; me: Me };
 
-function Shell({ accounts, api, sandbox, loadDemoUsers }: AppProps) {
+function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppProps) {
   const t = useT();
   const [state, setState] = useState<State>({ phase: 'loading' });
-  const [tab, setTab] = useState('account');
+  const [route, navigate] = useHashRoute();
+  const [tab, setTab] = useState(() => (route.name === 'users' ? 'users' : 'account'));
 
   const load = useCallback(async () => {
     setState({ phase: 'loading' });
@@ -60,16 +72,38 @@ function Shell({ accounts, api, sandbox, loadDemoUsers }: AppProps) {
     try {
       setState({ phase: 'ready', account, me: await api.get<Me>('/api/me') });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 403)
-        return setState({ phase: 'not-member', account });
       if (error instanceof ApiError && error.status === 401) return setState({ phase: 'signed-out' });
-      setState({ phase: 'error', message: error instanceof Error ? error.message : String(error) });
+      if (!(error instanceof ApiError && error.status === 403)) {
+        return setState({ phase: 'error', message: describeError(t, error) });
+      }
+      // Not a member (or no longer): what to offer depends on the tenant, invitations and requests.
+      try {
+        const onboarding = await api.get<OnboardingState>('/api/onboarding');
+        setState({ phase: 'onboarding', account, onboarding });
+      } catch (inner) {
+        setState({ phase: 'error', message: describeError(t, inner) });
+      }
     }
-  }, [accounts, api]);
+  }, [accounts, api, t]);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  useEffect(() => {
+    if (route.name === 'users') setTab('users');
+  }, [route]);
+
+  // A member opening an invitation link has nothing left to accept.
+  const alreadyMember = state.phase === 'ready' && route.name === 'invite';
+  useEffect(() => {
+    if (alreadyMember) navigate({ name: 'home' });
+  }, [alreadyMember, navigate]);
+
+  const joined = useCallback(() => {
+    if (route.name === 'invite') navigate({ name: 'home' });
+    void load();
+  }, [route.name, navigate, load]);
 
   const signOut = async () => {
     await accounts.signOut();
@@ -87,31 +121,55 @@ function Shell({ accounts, api, sandbox, loadDemoUsers }: AppProps) {
       return (
         <main className="tandem-screen">
           <MessageBar intent="error">
-            <MessageBarBody>{t('error.generic', { message: state.message })}</MessageBarBody>
+            <MessageBarBody>{state.message}</MessageBarBody>
           </MessageBar>
           <Button onClick={load}>{t('retry')}</Button>
         </main>
       );
-    case 'not-member':
+    case 'onboarding':
       return (
-        <main className="tandem-screen">
-          <MessageBar intent="info">
-            <MessageBarBody>{t('error.notMember')}</MessageBarBody>
-          </MessageBar>
-          <Button onClick={signOut}>{t('account.signOut')}</Button>
-        </main>
+        <OnboardingScreen
+          api={api}
+          state={state.onboarding}
+          inviteToken={route.name === 'invite' ? route.token : undefined}
+          userName={state.account.name}
+          onJoined={joined}
+          onReload={load}
+          onSignOut={signOut}
+        />
       );
-    case 'ready':
+    case 'ready': {
+      const canManageUsers = state.me.user.permissions.includes('manage_users');
+      const current = tab === 'users' && !canManageUsers ? 'account' : tab;
       return (
         <div className="tandem-shell">
           <header className="tandem-header">
             <Title3 as="h1">{t('app.title')}</Title3>
           </header>
-          <TabList selectedValue={tab} onTabSelect={(_, data) => setTab(String(data.value))}>
+          <TabList
+            selectedValue={current}
+            onTabSelect={(_, data) => {
+              setTab(String(data.value));
+              if (route.name !== 'home') navigate({ name: 'home' });
+            }}
+          >
             <Tab value="account">{t('nav.account')}</Tab>
+            {sync && <Tab value="integration">{t('nav.integration')}</Tab>}
+            {canManageUsers && <Tab value="users">{t('nav.users')}</Tab>}
           </TabList>
-          {tab === 'account' && <AccountScreen me={state.me} onSignOut={signOut} />}
+          {current === 'account' && <AccountScreen me={state.me} onSignOut={signOut} />}
+          {current === 'integration' && sync && <IntegrationScreen controller={sync} />}
+          {current === 'users' && (
+            <UsersScreen
+              api={api}
+              directory={directory}
+              me={state.me}
+              approveRequestId={route.name === 'users' ? route.approve : undefined}
+              onApproveClosed={() => navigate({ name: 'users' })}
+            />
+          )}
         </div>
       );
+    }
   }
 }

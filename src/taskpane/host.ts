@@ -4,6 +4,8 @@ export interface HostInfo {
   /** BCP 47 display language, e.g. `es-ES`. */
   language: string;
   theme: 'light' | 'dark';
+  /** The theme came from the system (a browser tab without `?theme=`): follow its changes live. */
+  followsSystemTheme?: boolean;
 }
 
 interface OfficeLike {
@@ -41,7 +43,9 @@ export async function detectHost(win: Window = window): Promise<HostInfo> {
         : win.matchMedia?.('(prefers-color-scheme: dark)').matches
           ? 'dark'
           : 'light';
-  return { kind: inOutlook ? 'outlook' : 'browser', language, theme };
+  const followsSystemTheme =
+    forcedTheme !== 'dark' && forcedTheme !== 'light' && !context?.officeTheme?.bodyBackgroundColor;
+  return { kind: inOutlook ? 'outlook' : 'browser', language, theme, followsSystemTheme };
 }
 
 function isDark(hexColor: string): boolean {
@@ -65,4 +69,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/** Calls `onChange` when the system's light/dark preference changes; returns the unsubscribe. */
+export function watchSystemTheme(
+  onChange: (theme: 'light' | 'dark') => void,
+  win: Window = window,
+): () => void {
+  const query = win.matchMedia?.('(prefers-color-scheme: dark)');
+  if (!query) return () => undefined;
+  const listener = (event: MediaQueryListEvent) => onChange(event.matches ? 'dark' : 'light');
+  query.addEventListener('change', listener);
+  return () => query.removeEventListener('change', listener);
 }

@@ -4,8 +4,10 @@ import { MsalAccountManager } from '../auth/msal-account-manager';
 import { SandboxAccountManager } from '../auth/sandbox-account-manager';
 import { ApiClient } from './api-client';
 import { App } from './app';
+import { GraphDirectory } from './directory';
 import type { ClientConfig } from '../domain/client-config';
 import { detectHost } from './host';
+import { createSyncController } from './sync-controller';
 
 async function start(): Promise<void> {
   const origin = window.location.origin;
@@ -35,8 +37,10 @@ async function start(): Promise<void> {
       host={host}
       accounts={accounts}
       api={new ApiClient(origin, accounts)}
+      directory={new GraphDirectory(config.graphBaseUrl, () => accounts.getToken('graph'))}
       sandbox={config.auth.mode === 'sandbox'}
       loadDemoUsers={loadDemoUsers}
+      sync={createSyncController({ origin, graphBaseUrl: config.graphBaseUrl, accounts })}
     />,
   );
 }

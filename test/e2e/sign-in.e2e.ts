@@ -40,8 +40,8 @@ for (const theme of ['light', 'dark'] as const) {
     await screenshot(page, `sign-in-${theme}`);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    // A fresh server: Contoso has no organisation yet.
-    await page.getByText('not a member of a Tandem organisation').waitFor();
+    // A fresh server: Contoso has no organisation yet, and Ana is a Microsoft 365 administrator.
+    await page.getByRole('heading', { name: 'Install Tandem for your organisation' }).waitFor();
     await screenshot(page, `after-sign-in-${theme}`);
     await page.context().close();
   });

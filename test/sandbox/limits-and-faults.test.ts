@@ -101,7 +101,7 @@ describe('limits, switched at run time through /sandbox/admin/limits', () => {
 
 describe('faults, switched at run time through /sandbox/admin/faults', () => {
   test('on a schedule: the next N requests, or every k-th, with the chosen status and Retry-After', async () => {
-    let set = await admin('PUT', 'faults', {
+    const set = await admin('PUT', 'faults', {
       user: ADMIN,
       rules: [{ kind: 'unavailable', next: 2, retryAfterSeconds: 3 }],
     });
@@ -113,7 +113,11 @@ describe('faults, switched at run time through /sandbox/admin/faults', () => {
     // A spent schedule no longer shows.
     expect((await admin('GET', `faults?user=${ADMIN}`)).body.rules).toEqual([]);
 
-    set = await admin('PUT', 'faults', { user: ADMIN, rules: [{ kind: 'gatewayTimeout', every: 3 }] });
+    const every = await admin('PUT', 'faults', {
+      user: ADMIN,
+      rules: [{ kind: 'gatewayTimeout', every: 3 }],
+    });
+    expect(every.body.rules).toEqual([{ kind: 'gatewayTimeout', every: 3 }]);
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push(await graph());
     expect(statuses(answers)).toEqual([200, 200, 504, 200, 200, 504]);

@@ -135,6 +135,93 @@ export interface ConflictsTable {
   resolved_at: NullableTimestamp;
 }
 
+export interface TermsAcceptancesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  version: string;
+  ms_tenant_id: string;
+  ms_object_id: string;
+  email: string;
+  accepted_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  display_name: string | null;
+  ms_object_id: string | null;
+  language: Generated<string>;
+  token_hash: string;
+  status: 'pending' | 'accepted' | 'revoked';
+  invited_by: string;
+  created_at: Timestamp;
+  sent_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_user_id: string | null;
+}
+
+export interface JoinRequestsTable {
+  id: string;
+  org_id: string;
+  ms_tenant_id: string;
+  ms_object_id: string;
+  email: string;
+  display_name: string;
+  language: Generated<string>;
+  message: string | null;
+  terms_version: string;
+  status: 'pending' | 'approved' | 'rejected';
+  created_at: Timestamp;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  user_id: string | null;
+}
+
+export interface AssociationCodesTable {
+  id: string;
+  ms_tenant_id: string;
+  ms_object_id: string;
+  org_id: string | null;
+  target_user_id: string | null;
+  email: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface OutboxTable {
+  id: string;
+  org_id: string | null;
+  template: string;
+  recipient: string;
+  subject: string;
+  body: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: string;
+  org_id: string;
+  actor_user_id: string | null;
+  actor_email: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   orgs: OrgsTable;
   profiles: ProfilesTable;
@@ -147,4 +234,10 @@ export interface Database {
   sync_links: SyncLinksTable;
   sync_pending: SyncPendingTable;
   conflicts: ConflictsTable;
+  terms_acceptances: TermsAcceptancesTable;
+  invitations: InvitationsTable;
+  join_requests: JoinRequestsTable;
+  association_codes: AssociationCodesTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
 }

@@ -159,6 +159,8 @@ interface Prepared {
   index: number;
   id: string;
   request: BatchRequest;
+  /** Relative to the version root, query included. */
+  url: string;
   idempotent: boolean;
 }
 
@@ -269,7 +271,8 @@ class Client implements GraphClient {
     }
     headers.Prefer = prefer;
     if (options.ifMatch !== undefined) headers['If-Match'] = options.ifMatch;
-    if (options.body !== undefined) headers['Content-Type'] ??= 'application/json';
+    const typed = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+    if (options.body !== undefined && !typed) headers['Content-Type'] = 'application/json';
     return headers;
   }
 
@@ -393,20 +396,28 @@ class Client implements GraphClient {
   // ---- $batch ------------------------------------------------------------------------------------
 
   async batch<T = unknown>(requests: BatchRequest[]): Promise<BatchResult<T>[]> {
-    const prepared = prepareBatch(requests);
+    // Every path is checked before anything is sent.
+    const prepared = prepareBatch(requests, (r) => this.relative(r.path, r.query));
+    const byId = new Map(prepared.map((p) => [p.id, p]));
     const results: BatchResult<T>[] = new Array(requests.length);
     await Promise.all(
-      chunkBatch(prepared, MAX_BATCH_SIZE).map((chunk) => this.runChunk(chunk, results, prepared)),
+      chunkBatch(prepared, Math.min(MAX_BATCH_SIZE, this.gate.budget.requests)).map((chunk) =>
+        this.runChunk(chunk, results, byId),
+      ),
     );
     return results;
   }
 
-  private async runChunk<T>(chunk: Prepared[], results: BatchResult<T>[], all: Prepared[]): Promise<void> {
-    const byId = new Map(all.map((p) => [p.id, p]));
+  private async runChunk<T>(
+    chunk: Prepared[],
+    results: BatchResult<T>[],
+    byId: Map<string, Prepared>,
+  ): Promise<void> {
     let pending = chunk;
     const token = { refresh: false };
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const wire = pending.map((p) => this.toWire(p, new Set(pending.map((q) => q.id))));
+      const inCall = new Set(pending.map((p) => p.id));
+      const wire = pending.map((p) => this.toWire(p, inCall));
       const ticket = await this.gate.acquire(pending.length, pending.length);
       let outcome: Outcome<{ responses?: unknown }>;
       try {
@@ -494,11 +505,9 @@ class Client implements GraphClient {
     const wire: Wire = {
       id: p.id,
       method: request.method.toUpperCase(),
-      url: this.relative(request.path, request.query),
+      url: p.url,
     };
-    const headers = this.headers(request);
-    if (request.body === undefined) delete headers['Content-Type'];
-    wire.headers = headers;
+    wire.headers = this.headers(request);
     if (request.body !== undefined) wire.body = request.body;
     // Dependencies that already succeeded in an earlier attempt are not in this call.
     const dependsOn = (request.dependsOn ?? []).filter((d) => inCall.has(d));
@@ -513,7 +522,7 @@ class Client implements GraphClient {
     byId: Map<string, Prepared>,
   ): BatchResult<T> {
     const method = p.request.method.toUpperCase();
-    const path = this.relative(p.request.path).split('?')[0]!;
+    const path = p.url.split('?')[0]!;
     if (!answer) {
       const error = new GraphError({
         kind: 'temporary',
@@ -536,6 +545,7 @@ class Client implements GraphClient {
       // A failed dependency fails for the reason its dependency did.
       if (answer.status === 424) kind = dependencyKind(p, answers, byId) ?? 'invalid';
       const retryAfterMs = parseRetryAfter(headerOf(answer.headers, 'retry-after'), this.now());
+      const location = answer.status === 410 ? headerOf(answer.headers, 'location') : undefined;
       result.error = new GraphError({
         kind,
         status: answer.status,
@@ -544,6 +554,7 @@ class Client implements GraphClient {
         path,
         ...(code !== undefined ? { code } : {}),
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(location !== undefined ? { restartLink: location } : {}),
       });
     }
     return result;
@@ -696,13 +707,14 @@ function invalidBatch(message: string): GraphError {
   return new GraphError({ kind: 'invalid', code: 'invalidBatch', message });
 }
 
-function prepareBatch(requests: BatchRequest[]): Prepared[] {
+function prepareBatch(requests: BatchRequest[], urlOf: (request: BatchRequest) => string): Prepared[] {
   const ids = new Set<string>();
   const prepared = requests.map((request, index): Prepared => {
     const id = request.id ?? String(index);
     if (ids.has(id)) throw invalidBatch(`Batch request ids must be unique; '${id}' is repeated.`);
     ids.add(id);
-    return { index, id, request, idempotent: isIdempotent(request.method.toUpperCase(), request) };
+    const idempotent = isIdempotent(request.method.toUpperCase(), request);
+    return { index, id, request, url: urlOf(request), idempotent };
   });
   for (const p of prepared) {
     for (const dependency of p.request.dependsOn ?? []) {

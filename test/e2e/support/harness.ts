@@ -111,17 +111,31 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      html: v.nodes.map((n) => n.html.slice(0, 160)),
+    }));
   });
   return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}, ${v.nodes} nodes)`);
+    .map((v) => ({ ...v, html: v.html.filter((html) => !isTabsterDummy(v.id, html)) }))
+    .filter((v) => v.html.length > 0 && (v.impact === 'serious' || v.impact === 'critical'))
+    .map((v) => `${v.id} (${v.impact}, ${v.html.length} nodes: ${v.html.join(' | ')})`);
+}
+
+/**
+ * Fluent's focus manager (tabster) puts aria-hidden, focusable "dummy" elements around arrow-key
+ * groups and dialogs; they only pass focus on at once. Fluent lists this as a known axe false
+ * positive (Accessibility Insights suppresses it the same way): only those nodes are ignored.
+ */
+function isTabsterDummy(rule: string, html: string): boolean {
+  return rule === 'aria-hidden-focus' && /^<i [^>]*data-tabster-dummy/.test(html);
 }
 
 interface AxeViolation {
   id: string;
   impact: string | null;
-  nodes: unknown[];
+  nodes: { html: string }[];
 }
 
 function freePort(): Promise<number> {

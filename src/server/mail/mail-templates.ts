@@ -1,0 +1,130 @@
+/** The mails Tandem sends, in plain text, in every language the product ships. */
+export type Language = 'en' | 'es';
+
+export interface TemplateParams {
+  invitation: { orgName: string; inviterName: string; link: string; expiresAt: Date };
+  join_request: { orgName: string; requesterName: string; requesterEmail: string; link: string };
+  join_approved: { orgName: string; link: string };
+  join_rejected: { orgName: string };
+  association_code: { code: string; minutes: number };
+}
+
+export type TemplateName = keyof TemplateParams;
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+}
+
+type Templates = { [K in TemplateName]: (p: TemplateParams[K]) => RenderedMail };
+
+const day = (date: Date, language: Language) =>
+  date.toLocaleDateString(language === 'es' ? 'es-ES' : 'en-GB', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+
+const en: Templates = {
+  invitation: (p) => ({
+    subject: `${p.inviterName} invited you to ${p.orgName} on Tandem`,
+    text: [
+      `${p.inviterName} invited you to join ${p.orgName} on Tandem, the CRM inside Outlook.`,
+      '',
+      `Accept the invitation: ${p.link}`,
+      '',
+      `The link works once and until ${day(p.expiresAt, 'en')}. You can also simply open Tandem in Outlook with this email address.`,
+      'If you were not expecting this, ignore this message.',
+    ].join('\n'),
+  }),
+  join_request: (p) => ({
+    subject: `${p.requesterName} asks to join ${p.orgName} on Tandem`,
+    text: [
+      `${p.requesterName} (${p.requesterEmail}) asks to join ${p.orgName} on Tandem.`,
+      '',
+      `Approve and add: ${p.link}`,
+      '',
+      'You get this mail because you can manage users in Tandem.',
+    ].join('\n'),
+  }),
+  join_approved: (p) => ({
+    subject: `You have joined ${p.orgName} on Tandem`,
+    text: [`Your request to join ${p.orgName} was approved.`, '', `Open Tandem: ${p.link}`].join('\n'),
+  }),
+  join_rejected: (p) => ({
+    subject: `Your request to join ${p.orgName} on Tandem`,
+    text: [
+      `Your request to join ${p.orgName} on Tandem was not approved.`,
+      'Ask an administrator of your organisation if you think this is a mistake.',
+    ].join('\n'),
+  }),
+  association_code: (p) => ({
+    subject: `Your Tandem code: ${p.code}`,
+    text: [
+      `Enter this code in Tandem to associate your Microsoft 365 account with this one: ${p.code}`,
+      '',
+      `It expires in ${p.minutes} minutes. If you did not ask for it, ignore this message.`,
+    ].join('\n'),
+  }),
+};
+
+const es: Templates = {
+  invitation: (p) => ({
+    subject: `${p.inviterName} te ha invitado a ${p.orgName} en Tandem`,
+    text: [
+      `${p.inviterName} te ha invitado a unirte a ${p.orgName} en Tandem, el CRM dentro de Outlook.`,
+      '',
+      `Acepta la invitación: ${p.link}`,
+      '',
+      `El enlace sirve una sola vez y hasta el ${day(p.expiresAt, 'es')}. También puedes abrir Tandem en Outlook con esta dirección de correo.`,
+      'Si no esperabas este mensaje, ignóralo.',
+    ].join('\n'),
+  }),
+  join_request: (p) => ({
+    subject: `${p.requesterName} solicita unirse a ${p.orgName} en Tandem`,
+    text: [
+      `${p.requesterName} (${p.requesterEmail}) solicita unirse a ${p.orgName} en Tandem.`,
+      '',
+      `Aprobar y añadir: ${p.link}`,
+      '',
+      'Recibes este correo porque puedes gestionar usuarios en Tandem.',
+    ].join('\n'),
+  }),
+  join_approved: (p) => ({
+    subject: `Ya formas parte de ${p.orgName} en Tandem`,
+    text: [`Tu solicitud para unirte a ${p.orgName} ha sido aprobada.`, '', `Abre Tandem: ${p.link}`].join(
+      '\n',
+    ),
+  }),
+  join_rejected: (p) => ({
+    subject: `Tu solicitud para unirte a ${p.orgName} en Tandem`,
+    text: [
+      `Tu solicitud para unirte a ${p.orgName} en Tandem no ha sido aprobada.`,
+      'Si crees que es un error, consulta con un administrador de tu organización.',
+    ].join('\n'),
+  }),
+  association_code: (p) => ({
+    subject: `Tu código de Tandem: ${p.code}`,
+    text: [
+      `Introduce este código en Tandem para asociar tu cuenta de Microsoft 365 con esta: ${p.code}`,
+      '',
+      `Caduca en ${p.minutes} minutos. Si no lo has pedido, ignora este mensaje.`,
+    ].join('\n'),
+  }),
+};
+
+const TEMPLATES: Record<Language, Templates> = { en, es };
+
+/** `es`, `es-ES`, `es-MX` → Spanish; anything else → English. */
+export function toLanguage(value: string | null | undefined): Language {
+  return value?.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+export function renderMail<K extends TemplateName>(
+  template: K,
+  language: Language,
+  params: TemplateParams[K],
+): RenderedMail {
+  return TEMPLATES[language][template](params);
+}

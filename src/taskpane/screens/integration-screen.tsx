@@ -1,0 +1,192 @@
+import { Button, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SyncResource } from '../../sync/model';
+import { describeError, useT } from '../i18n';
+import { useIntegrationT } from '../integration-i18n';
+import {
+  SYNC_RESOURCES,
+  type SyncController,
+  type SyncOverview,
+  type SyncProgress,
+} from '../sync-controller';
+import { ErrorBar } from './error-bar';
+import { ConfirmDeactivateDialog } from './integration/confirm-deactivate-dialog';
+import { ConflictsList } from './integration/conflicts-list';
+import { FieldMappingEditor } from './integration/field-mapping-editor';
+import { Notice } from './integration/notice';
+import { describeSyncError, resourceName } from './integration/sync-errors';
+import { SyncResourceCard } from './integration/sync-resource-card';
+
+const useStyles = makeStyles({
+  cards: { display: 'flex', flexDirection: 'column', gap: '12px' },
+  // Fluent's tokens follow the provider's theme, so the page reads in light and dark alike.
+  page: {
+    '& .tandem-sync-card': { padding: '12px', gap: '8px' },
+    '& .tandem-last-run': { display: 'flex', flexDirection: 'column', gap: '4px' },
+    '& .tandem-mapping': { display: 'flex', flexDirection: 'column', gap: '6px' },
+    '& .tandem-mapping-row': { gridTemplateColumns: '45% 1fr' },
+    '& .tandem-counts li': { color: tokens.colorNeutralForeground2 },
+  },
+});
+
+/**
+ * The "Microsoft integration" page: calendar and contact sync switches with live progress and the
+ * last run, "Sync now", the contact field mapping and the conflicts to review. Every operation comes
+ * from `controller`, so the page runs the same in the add-in, the web app and the tests.
+ */
+export function IntegrationScreen({ controller }: { controller: SyncController }) {
+  const t = useT();
+  const ti = useIntegrationT();
+  const styles = useStyles();
+  const [overview, setOverview] = useState<SyncOverview>();
+  const [loadError, setLoadError] = useState<string>();
+  const [progress, setProgress] = useState<Partial<Record<SyncResource, SyncProgress>>>({});
+  const [working, setWorking] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [notice, setNotice] = useState<string>();
+  const [confirming, setConfirming] = useState<SyncResource | null>(null);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const mounted = useRef(true);
+
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+
+  const reload = useCallback(async () => {
+    try {
+      const next = await controller.overview();
+      if (!mounted.current) return;
+      setOverview(next);
+      setLoadError(undefined);
+      setRefreshKey((k) => k + 1);
+    } catch (e) {
+      if (mounted.current) setLoadError(describeError(t, e));
+    }
+  }, [controller, t]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const onProgress = useCallback((p: SyncProgress) => {
+    if (mounted.current) setProgress((old) => ({ ...old, [p.resource]: p }));
+  }, []);
+
+  /** Runs one user action; the overview is re-read afterwards whatever happened. */
+  const work = async (action: () => Promise<{ errors: string[]; notice?: string }>) => {
+    setWorking(true);
+    setErrors([]);
+    setNotice(undefined);
+    try {
+      const outcome = await action();
+      setErrors(outcome.errors);
+      setNotice(outcome.notice);
+    } finally {
+      setProgress({});
+      setWorking(false);
+      await reload();
+    }
+  };
+
+  const activate = (resource: SyncResource) =>
+    work(async () => {
+      try {
+        await controller.activate(resource, onProgress);
+        return { errors: [], notice: ti('integration.turnedOn', { resource: resourceName(ti, resource) }) };
+      } catch (e) {
+        return { errors: [describeSyncError(t, ti, resource, e)] };
+      }
+    });
+
+  const deactivate = (resource: SyncResource) =>
+    work(async () => {
+      try {
+        await controller.deactivate(resource);
+        return { errors: [], notice: ti('integration.turnedOff', { resource: resourceName(ti, resource) }) };
+      } catch (e) {
+        return { errors: [describeSyncError(t, ti, resource, e)] };
+      }
+    });
+
+  const syncNow = () =>
+    work(async () => {
+      try {
+        const results = await controller.syncNow(onProgress);
+        return {
+          errors: results.flatMap((r) =>
+            'error' in r ? [describeSyncError(t, ti, r.resource, r.error)] : [],
+          ),
+        };
+      } catch (e) {
+        return { errors: [describeError(t, e)] };
+      }
+    });
+
+  const onToggle = (resource: SyncResource, on: boolean) => {
+    if (on) void activate(resource);
+    else setConfirming(resource);
+  };
+
+  if (!overview) {
+    return (
+      <section className="tandem-screen" aria-label={t('nav.integration')}>
+        {loadError ? (
+          <>
+            <ErrorBar message={loadError} />
+            <Button onClick={() => void reload()}>{t('retry')}</Button>
+          </>
+        ) : (
+          <Spinner label={t('app.loading')} />
+        )}
+      </section>
+    );
+  }
+
+  const anyEnabled = SYNC_RESOURCES.some((r) => overview[r].enabled);
+  return (
+    <section className={`tandem-screen ${styles.page}`} aria-label={t('nav.integration')}>
+      <Text>{ti('integration.intro')}</Text>
+      <div className={styles.cards}>
+        {SYNC_RESOURCES.map((resource) => (
+          <SyncResourceCard
+            key={resource}
+            resource={resource}
+            status={overview[resource]}
+            progress={progress[resource]}
+            disabled={working}
+            onToggle={onToggle}
+          />
+        ))}
+      </div>
+      <div className="tandem-actions">
+        <Button
+          appearance="primary"
+          disabled={working || !anyEnabled}
+          onClick={() => void syncNow()}
+          icon={working ? <Spinner size="tiny" /> : undefined}
+        >
+          {working ? ti('integration.syncing') : ti('integration.syncNow')}
+        </Button>
+        {!anyEnabled && <Text size={200}>{ti('integration.syncNowNothing')}</Text>}
+      </div>
+      {errors.map((message) => (
+        <ErrorBar key={message} message={message} />
+      ))}
+      <ErrorBar message={loadError} />
+      <Notice message={notice} />
+      <FieldMappingEditor controller={controller} />
+      <ConflictsList controller={controller} refreshKey={refreshKey} />
+      <ConfirmDeactivateDialog
+        resource={confirming}
+        onCancel={() => setConfirming(null)}
+        onConfirm={(resource) => {
+          setConfirming(null);
+          void deactivate(resource);
+        }}
+      />
+    </section>
+  );
+}

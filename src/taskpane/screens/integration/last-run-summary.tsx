@@ -1,0 +1,78 @@
+import { Text } from '@fluentui/react-components';
+import { formatDate, useLocale } from '../../i18n';
+import { useIntegrationT, type IntegrationKey } from '../../integration-i18n';
+import type { LastRun } from '../../sync-controller';
+
+const ACTIONS = [
+  'createGraph',
+  'createCrm',
+  'update',
+  'deleteGraph',
+  'deleteCrm',
+  'unlink',
+  'deleteDuplicate',
+] as const;
+
+/** Failures listed under a summary; the count is always the full one. */
+const SHOWN_FAILURES = 5;
+
+/** When the last run was, how it ended, what it changed, what failed, and why the guard stopped it. */
+export function LastRunSummary({ run }: { run: LastRun | null }) {
+  const ti = useIntegrationT();
+  const locale = useLocale();
+  if (!run) return <Text size={200}>{ti('integration.last.never')}</Text>;
+  const counts = ACTIONS.filter((a) => (run.applied[a] ?? 0) > 0);
+  return (
+    <div className="tandem-last-run" aria-label={ti('integration.last.when', { when: '' }).trim()}>
+      <Text size={200} weight="semibold">
+        {ti('integration.last.when', { when: formatDate(locale, run.at, true) })} ·{' '}
+        {ti(`integration.outcome.${run.outcome}` as IntegrationKey)}
+      </Text>
+      {run.refused ? (
+        <Text size={200} role="note">
+          {ti('integration.refused', {
+            crm: run.refused.deletions.crm,
+            graph: run.refused.deletions.graph,
+            linked: run.refused.linked,
+          })}
+        </Text>
+      ) : (
+        run.outcome !== 'deactivated' && (
+          <ul className="tandem-list tandem-counts">
+            {counts.length === 0 && (
+              <li>
+                <Text size={200}>{ti('integration.applied.none')}</Text>
+              </li>
+            )}
+            {counts.map((a) => (
+              <li key={a}>
+                <Text size={200}>
+                  {ti(`integration.applied.${a}` as IntegrationKey, { count: run.applied[a] ?? 0 })}
+                </Text>
+              </li>
+            ))}
+            {run.conflicts > 0 && (
+              <li>
+                <Text size={200}>{ti('integration.conflictCount', { count: run.conflicts })}</Text>
+              </li>
+            )}
+          </ul>
+        )
+      )}
+      {run.failureCount > 0 && (
+        <>
+          <Text size={200} weight="semibold">
+            {ti('integration.failures', { count: run.failureCount })}
+          </Text>
+          <ul className="tandem-list">
+            {run.failures.slice(0, SHOWN_FAILURES).map((f, i) => (
+              <li key={`${f.id}-${i}`}>
+                <Text size={200}>{f.message}</Text>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}

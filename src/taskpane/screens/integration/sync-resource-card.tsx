@@ -1,0 +1,45 @@
+import { Card, Switch, Text } from '@fluentui/react-components';
+import type { SyncResource } from '../../../sync/model';
+import { useIntegrationT } from '../../integration-i18n';
+import type { ResourceStatus, SyncProgress } from '../../sync-controller';
+import { LastRunSummary } from './last-run-summary';
+import { SyncProgressBar } from './sync-progress-bar';
+
+/** One resource's switch, its live progress while it syncs, and its last run. */
+export function SyncResourceCard({
+  resource,
+  status,
+  progress,
+  disabled,
+  onToggle,
+}: {
+  resource: SyncResource;
+  status: ResourceStatus;
+  progress: SyncProgress | undefined;
+  disabled: boolean;
+  onToggle: (resource: SyncResource, on: boolean) => void;
+}) {
+  const ti = useIntegrationT();
+  const title = ti(resource === 'calendar' ? 'integration.calendar' : 'integration.contacts');
+  const hintId = `tandem-sync-${resource}-hint`;
+  return (
+    <Card className="tandem-sync-card" aria-label={title}>
+      <Switch
+        label={title}
+        checked={status.enabled}
+        disabled={disabled}
+        aria-describedby={hintId}
+        onChange={(_, data) => onToggle(resource, data.checked)}
+      />
+      <Text size={200} id={hintId}>
+        {ti(resource === 'calendar' ? 'integration.calendar.hint' : 'integration.contacts.hint')}
+      </Text>
+      {progress ? (
+        <SyncProgressBar progress={progress} />
+      ) : (
+        status.running && <Text size={200}>{ti('integration.running')}</Text>
+      )}
+      {(status.enabled || status.lastRun) && !progress && <LastRunSummary run={status.lastRun} />}
+    </Card>
+  );
+}

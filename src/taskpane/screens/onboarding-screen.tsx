@@ -1,0 +1,249 @@
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Text,
+  Textarea,
+  Subtitle1,
+  Title3,
+} from '@fluentui/react-components';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Api } from '../api-client';
+import { formatDate, useLocale, useT } from '../i18n';
+import type { OnboardingState } from '../onboarding';
+import { useAction } from '../use-action';
+import { AssociatePanel } from './associate-panel';
+import { ErrorBar } from './error-bar';
+import { TermsAcceptance } from './terms-acceptance';
+
+export interface OnboardingScreenProps {
+  api: Api;
+  state: OnboardingState;
+  /** The token of an invitation link (`#/invite/<token>`), when the app was opened from one. */
+  inviteToken?: string | undefined;
+  userName: string;
+  /** The user became a member: load the app. */
+  onJoined: () => void;
+  /** Ask the server again (e.g. whether a pending request was answered). */
+  onReload: () => void;
+  onSignOut: () => void;
+}
+
+/** What a signed-in Microsoft 365 user who is not a member sees, after `GET /api/onboarding`. */
+export function OnboardingScreen(props: OnboardingScreenProps) {
+  const t = useT();
+  const [associating, setAssociating] = useState(false);
+  const { state, inviteToken } = props;
+
+  const associate =
+    state.state === 'deactivated' || state.state === 'existing_account' ? null : (
+      <Button appearance="subtle" onClick={() => setAssociating(true)}>
+        {t('associate.open')}
+      </Button>
+    );
+
+  let body: ReactNode;
+  if (associating) {
+    body = <AssociatePanel api={props.api} onJoined={props.onJoined} onBack={() => setAssociating(false)} />;
+  } else if (inviteToken || state.state === 'invited') {
+    body = <AcceptInvitation {...props} footer={associate} />;
+  } else {
+    switch (state.state) {
+      case 'install':
+        body = <Install {...props} footer={associate} />;
+        break;
+      case 'admin_required':
+        body = (
+          <Panel title={t('onboarding.adminRequired.title')} footer={associate}>
+            <Text as="p">{t('onboarding.adminRequired.body')}</Text>
+          </Panel>
+        );
+        break;
+      case 'request_to_join':
+        body = state.request ? (
+          <Pending org={state.org.name} since={state.request.createdAt} onReload={props.onReload} />
+        ) : (
+          <RequestToJoin {...props} org={state.org.name} footer={associate} />
+        );
+        break;
+      case 'existing_account':
+        body = <EnterExisting api={props.api} onJoined={props.onJoined} />;
+        break;
+      case 'deactivated':
+        body = (
+          <MessageBar intent="warning">
+            <MessageBarBody>{t('onboarding.deactivated')}</MessageBarBody>
+          </MessageBar>
+        );
+        break;
+      case 'member':
+        body = <Spinner label={t('app.loading')} />;
+        break;
+    }
+  }
+
+  return (
+    <main className="tandem-shell">
+      <header className="tandem-header">
+        <Title3 as="h1">{t('app.title')}</Title3>
+        <Text size={200}>{t('onboarding.signedInAs', { name: props.userName })}</Text>
+      </header>
+      {body}
+      <div className="tandem-actions">
+        <Button appearance="subtle" onClick={props.onSignOut}>
+          {t('account.signOut')}
+        </Button>
+      </div>
+    </main>
+  );
+}
+
+function Panel({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
+  return (
+    <section className="tandem-screen" aria-label={title}>
+      <Subtitle1 as="h2">{title}</Subtitle1>
+      {children}
+      {footer}
+    </section>
+  );
+}
+
+type Step = OnboardingScreenProps & { footer: ReactNode };
+
+function Install({ api, state, onJoined, footer }: Step) {
+  const t = useT();
+  const { busy, error, run } = useAction();
+  const [accepted, setAccepted] = useState(false);
+  const [orgName, setOrgName] = useState('');
+  const install = async () => {
+    const done = await run(() =>
+      api.post('/api/onboarding/install', {
+        acceptTerms: true,
+        termsVersion: state.termsVersion,
+        ...(orgName.trim() ? { orgName: orgName.trim() } : {}),
+      }),
+    );
+    if (done) onJoined();
+  };
+  return (
+    <Panel title={t('onboarding.install.title')} footer={footer}>
+      <Text as="p">{t('onboarding.install.body')}</Text>
+      <Field label={t('onboarding.install.orgName')}>
+        <Input value={orgName} maxLength={120} onChange={(_, d) => setOrgName(d.value)} />
+      </Field>
+      <TermsAcceptance version={state.termsVersion} accepted={accepted} onChange={setAccepted} />
+      <ErrorBar message={error} />
+      <Button appearance="primary" disabled={!accepted || busy} onClick={() => void install()}>
+        {t('onboarding.install.button')}
+      </Button>
+    </Panel>
+  );
+}
+
+function AcceptInvitation({ api, state, inviteToken, onJoined, footer }: Step) {
+  const t = useT();
+  const locale = useLocale();
+  const { busy, error, run } = useAction();
+  const [accepted, setAccepted] = useState(false);
+  const invitation = state.state === 'invited' ? state.invitation : undefined;
+  const accept = async () => {
+    const done = await run(() =>
+      api.post('/api/onboarding/accept', {
+        acceptTerms: true,
+        termsVersion: state.termsVersion,
+        ...(inviteToken ? { token: inviteToken } : {}),
+      }),
+    );
+    if (done) onJoined();
+  };
+  return (
+    <Panel
+      title={
+        invitation
+          ? t('onboarding.invited.title', { org: invitation.org.name })
+          : t('onboarding.invitedByLink.title')
+      }
+      footer={footer}
+    >
+      {invitation && (
+        <Text as="p">
+          {t('onboarding.invited.expires', { date: formatDate(locale, invitation.expiresAt, true) })}
+        </Text>
+      )}
+      <TermsAcceptance version={state.termsVersion} accepted={accepted} onChange={setAccepted} />
+      <ErrorBar message={error} />
+      <Button appearance="primary" disabled={!accepted || busy} onClick={() => void accept()}>
+        {t('onboarding.invited.button')}
+      </Button>
+    </Panel>
+  );
+}
+
+function RequestToJoin({ api, state, org, onReload, footer }: Step & { org: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const { busy, error, run } = useAction();
+  const [accepted, setAccepted] = useState(false);
+  const [message, setMessage] = useState('');
+  const request = async () => {
+    const done = await run(() =>
+      api.post('/api/onboarding/join-request', {
+        acceptTerms: true,
+        termsVersion: state.termsVersion,
+        language: locale,
+        ...(message.trim() ? { message: message.trim() } : {}),
+      }),
+    );
+    if (done) onReload();
+  };
+  return (
+    <Panel title={t('onboarding.join.title', { org })} footer={footer}>
+      <Text as="p">{t('onboarding.join.body')}</Text>
+      <Field label={t('onboarding.join.message')}>
+        <Textarea value={message} maxLength={500} onChange={(_, d) => setMessage(d.value)} />
+      </Field>
+      <TermsAcceptance version={state.termsVersion} accepted={accepted} onChange={setAccepted} />
+      <ErrorBar message={error} />
+      <Button appearance="primary" disabled={!accepted || busy} onClick={() => void request()}>
+        {t('onboarding.join.button')}
+      </Button>
+    </Panel>
+  );
+}
+
+function Pending({ org, since, onReload }: { org: string; since: string; onReload: () => void }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <Panel title={t('onboarding.pending.title', { org })}>
+      <Text as="p">{t('onboarding.pending.body', { date: formatDate(locale, since, true) })}</Text>
+      <Button onClick={onReload}>{t('onboarding.pending.check')}</Button>
+    </Panel>
+  );
+}
+
+/** A CRM account already exists on the user's own email: go straight into it. */
+function EnterExisting({ api, onJoined }: { api: Api; onJoined: () => void }) {
+  const t = useT();
+  const { error, run } = useAction();
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void run(() => api.post('/api/onboarding/enter')).then((done) => {
+      if (done && live) onJoined();
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, onJoined, run, attempt]);
+  if (!error) return <Spinner label={t('onboarding.entering')} />;
+  return (
+    <>
+      <ErrorBar message={error} />
+      <Button onClick={() => setAttempt((n) => n + 1)}>{t('retry')}</Button>
+    </>
+  );
+}

@@ -1,0 +1,191 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Graph answers are arbitrary JSON read field by field. */
+import type { AddressInfo } from 'node:net';
+import { ApiError } from '../../src/taskpane/api-client';
+import {
+  createSyncController,
+  SyncBusyError,
+  type SyncController,
+  type SyncProgress,
+} from '../../src/taskpane/sync-controller';
+import { createGraphClient, type GraphClient } from '../../src/sync/graph';
+import { HttpCrmPort } from '../../src/sync/http-crm-port';
+import { CONTAINER_NAME } from '../../src/sync/ports';
+import { ADMIN, BRUNO, listenSandbox } from '../sandbox/support/sandbox-harness';
+import { createTestApp, type TestApp } from '../support/app';
+import { createTenant, type TestUser } from '../support/fixtures';
+
+/**
+ * The taskpane's sync, as the add-in runs it: the controller and the runner over the real server
+ * (test store, HTTP) and the Graph sandbox's mailbox (HTTP), each with the user's own token.
+ */
+
+let t: TestApp;
+let sandbox: Awaited<ReturnType<typeof listenSandbox>>;
+let origin: string;
+let users: TestUser[];
+
+beforeAll(async () => {
+  [t, sandbox] = await Promise.all([createTestApp(), listenSandbox()]);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  users = (await createTenant(t.store, t.issuer, { memberCount: 2 })).members;
+});
+afterAll(async () => {
+  await sandbox?.close();
+  await t?.close();
+});
+
+const graphBase = () => `${sandbox.baseUrl}/graph/v1.0`;
+
+function graphAs(mailbox: string): GraphClient {
+  return createGraphClient({
+    baseUrl: graphBase(),
+    getToken: async () => sandbox.sandbox.issueToken(mailbox, 'graph'),
+    backoff: { baseMs: 5, maxMs: 50 },
+  });
+}
+
+function controllerFor(user: TestUser, mailbox: string): SyncController {
+  return createSyncController({
+    origin,
+    graphBaseUrl: graphBase(),
+    accounts: {
+      getToken: async (audience) =>
+        audience === 'crm' ? user.token : sandbox.sandbox.issueToken(mailbox, 'graph'),
+    },
+    graphClient: (getToken) =>
+      createGraphClient({ baseUrl: graphBase(), getToken, backoff: { baseMs: 5, maxMs: 50 } }),
+  });
+}
+
+async function crm<T = any>(user: TestUser, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${origin}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${user.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+async function container(graph: GraphClient, kind: 'calendar' | 'contacts'): Promise<string | null> {
+  const path = kind === 'calendar' ? '/me/calendars' : '/me/contactFolders';
+  const items = (await graph.request<any>('GET', path)).value as any[];
+  const found = items.find((c) => (c.name ?? c.displayName) === CONTAINER_NAME);
+  return found?.id ?? null;
+}
+
+async function containerItems(graph: GraphClient, kind: 'calendar' | 'contacts'): Promise<any[]> {
+  const id = await container(graph, kind);
+  if (!id) return [];
+  const path = kind === 'calendar' ? `/me/calendars/${id}/events` : `/me/contactFolders/${id}/contacts`;
+  const out: any[] = [];
+  for await (const item of graph.list<any>(path)) out.push(item);
+  return out;
+}
+
+const inAnHour = () => {
+  const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000);
+  return { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() };
+};
+
+test('a contact and an event made in Tandem reach the Tandem folder and calendar; turning off keeps the CRM', async () => {
+  const user = users[0]!;
+  const graph = graphAs(ADMIN);
+  const controller = controllerFor(user, ADMIN);
+  const contact = await crm(user, 'POST', '/api/contacts', {
+    firstName: 'Lucía',
+    lastName: 'Ferrer',
+    email: 'lucia.ferrer@example.org',
+  });
+  const event = await crm(user, 'POST', '/api/events', {
+    title: 'Quarterly review',
+    timeZone: 'Europe/Madrid',
+    ...inAnHour(),
+  });
+
+  expect(await controller.overview()).toMatchObject({
+    calendar: { enabled: false, lastRun: null },
+    contacts: { enabled: false, lastRun: null },
+  });
+
+  const progress: SyncProgress[] = [];
+  const contactsRun = await controller.activate('contacts', (p) => progress.push({ ...p }));
+  expect(contactsRun).toMatchObject({ mode: 'initial', outcome: 'done', applied: { createGraph: 1 } });
+  expect(progress.map((p) => p.phase)).toEqual(
+    expect.arrayContaining(['lease', 'container', 'apply', 'done']),
+  );
+  expect(progress.every((p) => p.resource === 'contacts' && p.done <= Math.max(p.total, p.done))).toBe(true);
+  const calendarRun = await controller.activate('calendar');
+  expect(calendarRun).toMatchObject({ outcome: 'done', applied: { createGraph: 1 } });
+
+  const contacts = await containerItems(graph, 'contacts');
+  expect(contacts.map((c) => [c.givenName, c.surname])).toEqual([['Lucía', 'Ferrer']]);
+  const events = await containerItems(graph, 'calendar');
+  expect(events.map((e) => e.subject)).toEqual(['Quarterly review']);
+
+  // The runs are the server's record of the last sync.
+  const overview = await controller.overview();
+  expect(overview.contacts).toMatchObject({ enabled: true, initialDone: true, running: false });
+  expect(overview.contacts.lastRun).toMatchObject({
+    outcome: 'done',
+    applied: { createGraph: 1 },
+    failureCount: 0,
+  });
+  expect(overview.calendar.lastRun?.startedAt).toEqual(expect.any(String));
+
+  // "Sync now" carries a later change of either side.
+  await crm(user, 'POST', '/api/contacts', { firstName: 'Marc', lastName: 'Soler' });
+  const results = await controller.syncNow();
+  expect(results.map((r) => r.resource)).toEqual(['calendar', 'contacts']);
+  expect(results[1]).toMatchObject({ run: { mode: 'incremental', applied: { createGraph: 1 } } });
+  expect((await containerItems(graph, 'contacts')).map((c) => c.givenName).sort()).toEqual(['Lucía', 'Marc']);
+
+  await controller.deactivate('contacts');
+  await controller.deactivate('calendar');
+  expect(await container(graph, 'contacts')).toBeNull();
+  expect(await container(graph, 'calendar')).toBeNull();
+  expect(await controller.overview()).toMatchObject({
+    calendar: { enabled: false },
+    contacts: { enabled: false },
+  });
+  expect(await crm(user, 'GET', `/api/contacts/${contact.id}`)).toMatchObject({ firstName: 'Lucía' });
+  expect(await crm(user, 'GET', `/api/events/${event.id}`)).toMatchObject({ title: 'Quarterly review' });
+});
+
+test('another runner holding the lease is a SyncBusyError; mapping and conflicts go through the server', async () => {
+  const user = users[1]!;
+  const controller = controllerFor(user, BRUNO);
+  const other = new HttpCrmPort({ baseUrl: origin, resource: 'calendar', token: async () => user.token });
+  expect(await other.acquireLease('the-server', 60_000)).toBe(true);
+  await expect(controller.activate('calendar')).rejects.toBeInstanceOf(SyncBusyError);
+  expect((await controller.overview()).calendar).toMatchObject({ enabled: false, running: true });
+  await other.releaseLease('the-server');
+
+  const view = await controller.contactMapping();
+  expect(view.isDefault).toBe(true);
+  expect(view.targets.email).toContain(view.mapping.email);
+  const bad = controller.saveContactMapping({ ...view.mapping, description: 'birthday' });
+  await expect(bad).rejects.toBeInstanceOf(ApiError);
+  await expect(bad).rejects.toMatchObject({
+    status: 400,
+    code: 'invalid_mapping',
+    message: expect.stringContaining('description'),
+  });
+
+  const { title: _dropped, ...withoutJobTitle } = view.mapping;
+  expect(_dropped).toBe('jobTitle');
+  const saved = await controller.saveContactMapping(withoutJobTitle);
+  expect(saved).toMatchObject({ isDefault: false });
+  expect(saved.mapping.title).toBeUndefined();
+  expect(saved.targets.title).toContain('jobTitle');
+  expect((await controller.resetContactMapping()).isDefault).toBe(true);
+
+  expect(await controller.conflicts('contacts')).toEqual({ items: [], next: null });
+  await expect(
+    controller.dismissConflict('contacts', '00000000-0000-4000-8000-000000000000'),
+  ).rejects.toMatchObject({ status: 404 });
+});
