@@ -21,8 +21,7 @@ module.exports = {
   transformIgnorePatterns: [
     '^(?!.*/node_modules/(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox|strip-bom|content-disposition)/).*/node_modules/',
   ],
-  // jsdom leaves out TextEncoder, which the domain's schemas need when they load.
-  setupFiles: ['<rootDir>/test/support/text-encoding.ts'],
+  setupFiles: ['<rootDir>/test/support/jsdom-globals.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

@@ -8,8 +8,9 @@ const BUDGET_GZIP = 250 * 1024;
 const dist = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist');
 const html = fs.readFileSync(path.join(dist, 'taskpane.html'), 'utf8');
 // office.js comes from Office's own CDN in production and is not part of our bundle.
-const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)]
-  .map((m) => m[1])
+// The production page is minified: attribute values may come without quotes.
+const scripts = [...html.matchAll(/<script[^>]*\ssrc=(?:"([^"]+)"|([^\s>]+))/g)]
+  .map((m) => m[1] ?? m[2])
   .filter((src) => !src.includes('office-js/'));
 
 let raw = 0;

@@ -434,25 +434,46 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
   /** Each series whole: its master (with our properties) and its instances in the window. */
   private async readSeries(masterIds: readonly string[]): Promise<GraphChange[]> {
     if (masterIds.length === 0) return [];
-    const masters = await this.client.batch<EventRead>(
-      masterIds.map((id) => ({
-        method: 'GET',
-        path: this.itemPath(id),
-        query: expandQuery(),
-        headers: { Prefer: TEXT_BODIES },
-      })),
+    // Each master and its first page of instances travel in the same $batch rounds.
+    const results = await this.client.batch<EventRead & { value?: GraphEvent[]; '@odata.nextLink'?: string }>(
+      masterIds.flatMap((id) => [
+        { method: 'GET', path: this.itemPath(id), query: expandQuery(), headers: { Prefer: TEXT_BODIES } },
+        {
+          method: 'GET',
+          path: `${this.itemPath(id)}/instances`,
+          query: { startDateTime: this.window.start, endDateTime: this.window.end },
+          headers: { Prefer: `${TEXT_BODIES}, odata.maxpagesize=${PAGE_SIZE}` },
+        },
+      ]),
     );
     const out: GraphChange[] = [];
     for (let i = 0; i < masterIds.length; i++) {
       const id = masterIds[i] as string;
-      const r = masters[i] as BatchResult<EventRead>;
-      if (r.error?.kind === 'notFound') {
+      const master = results[2 * i] as BatchResult<EventRead>;
+      const first = results[2 * i + 1] as BatchResult<{ value?: GraphEvent[]; '@odata.nextLink'?: string }>;
+      if (master.error?.kind === 'notFound') {
         out.push({ graphId: id, deleted: true });
         continue;
       }
-      if (r.error || !r.body) throw r.error ?? new PortError('permanent', `No body for event ${id}.`);
-      const series = await this.series(r.body);
-      out.push(this.graphItem(id, series, r.body.changeKey ?? null, crmIdOf(r.body) ?? null));
+      if (master.error || !master.body) {
+        throw master.error ?? new PortError('permanent', `No body for event ${id}.`);
+      }
+      let series: GraphSeries;
+      if (first.error || !first.body) {
+        series = await this.series(master.body);
+      } else {
+        const instances = [...(first.body.value ?? [])];
+        const next = first.body['@odata.nextLink'];
+        if (next) {
+          for await (const page of this.client.pages<GraphEvent>(next, {
+            headers: { Prefer: TEXT_BODIES },
+          })) {
+            instances.push(...page.value);
+          }
+        }
+        series = { master: master.body, instances, window: this.window };
+      }
+      out.push(this.graphItem(id, series, master.body.changeKey ?? null, crmIdOf(master.body) ?? null));
     }
     return out;
   }

@@ -51,6 +51,8 @@ export interface HttpCrmPortOptions {
   retries?: number;
   /** Longest wait between retries. */
   maxRetryDelayMs?: number;
+  /** A monotonic clock in milliseconds (tests pass their own). */
+  now?: () => number;
 }
 
 interface Call {
@@ -68,6 +70,7 @@ export class HttpCrmPort implements CrmPort {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly maxRetryDelayMs: number;
+  private readonly now: () => number;
   /** The lease this port last took, timed from when the request left (so never later than the server's clock). */
   private lease: { holder: string; ttlMs: number; sentAt: number } | null = null;
 
@@ -78,21 +81,17 @@ export class HttpCrmPort implements CrmPort {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.retries = options.retries ?? 2;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+    this.now = options.now ?? (() => performance.now());
   }
 
   async acquireLease(holder: string, ttlMs: number): Promise<boolean> {
     // The engine renews before every group. While our own lease has most of its time left, a renewal
     // changes nothing another runner could see, so it costs no round trip.
     const held = this.lease;
-    if (
-      held &&
-      held.holder === holder &&
-      held.ttlMs === ttlMs &&
-      performance.now() - held.sentAt < ttlMs / 4
-    ) {
+    if (held && held.holder === holder && held.ttlMs === ttlMs && this.now() - held.sentAt < ttlMs / 4) {
       return true;
     }
-    const sentAt = performance.now();
+    const sentAt = this.now();
     const answer = await this.call<{ acquired: boolean }>({
       method: 'POST',
       path: '/lease',

@@ -10,7 +10,7 @@ import {
   webDarkTheme,
   webLightTheme,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { AccountManager, SignedInAccount } from '../auth/account-manager';
 import { ApiError, type Api } from './api-client';
 import type { Directory } from './directory';
@@ -20,11 +20,18 @@ import type { Me } from './me';
 import type { OnboardingState } from './onboarding';
 import { useHashRoute } from './router';
 import { AccountScreen } from './screens/account-screen';
-import { IntegrationScreen } from './screens/integration-screen';
-import { OnboardingScreen } from './screens/onboarding-screen';
 import { SignInScreen } from './screens/sign-in-screen';
-import { UsersScreen } from './screens/users-screen';
 import type { SyncController } from './sync-controller';
+
+// Most people open the add-in as members: onboarding, the Users page and the integration page (with
+// the sync engine behind it) load only when shown.
+const OnboardingScreen = lazy(() =>
+  import('./screens/onboarding-screen').then((m) => ({ default: m.OnboardingScreen })),
+);
+const UsersScreen = lazy(() => import('./screens/users-screen').then((m) => ({ default: m.UsersScreen })));
+const IntegrationScreen = lazy(() =>
+  import('./screens/integration-screen').then((m) => ({ default: m.IntegrationScreen })),
+);
 
 export interface AppProps {
   host: HostInfo;
@@ -128,15 +135,17 @@ function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppPr
       );
     case 'onboarding':
       return (
-        <OnboardingScreen
-          api={api}
-          state={state.onboarding}
-          inviteToken={route.name === 'invite' ? route.token : undefined}
-          userName={state.account.name}
-          onJoined={joined}
-          onReload={load}
-          onSignOut={signOut}
-        />
+        <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
+          <OnboardingScreen
+            api={api}
+            state={state.onboarding}
+            inviteToken={route.name === 'invite' ? route.token : undefined}
+            userName={state.account.name}
+            onJoined={joined}
+            onReload={load}
+            onSignOut={signOut}
+          />
+        </Suspense>
       );
     case 'ready': {
       const canManageUsers = state.me.user.permissions.includes('manage_users');
@@ -158,15 +167,21 @@ function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppPr
             {canManageUsers && <Tab value="users">{t('nav.users')}</Tab>}
           </TabList>
           {current === 'account' && <AccountScreen me={state.me} onSignOut={signOut} />}
-          {current === 'integration' && sync && <IntegrationScreen controller={sync} />}
+          {current === 'integration' && sync && (
+            <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
+              <IntegrationScreen controller={sync} />
+            </Suspense>
+          )}
           {current === 'users' && (
-            <UsersScreen
-              api={api}
-              directory={directory}
-              me={state.me}
-              approveRequestId={route.name === 'users' ? route.approve : undefined}
-              onApproveClosed={() => navigate({ name: 'users' })}
-            />
+            <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
+              <UsersScreen
+                api={api}
+                directory={directory}
+                me={state.me}
+                approveRequestId={route.name === 'users' ? route.approve : undefined}
+                onApproveClosed={() => navigate({ name: 'users' })}
+              />
+            </Suspense>
           )}
         </div>
       );

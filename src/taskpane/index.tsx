@@ -7,7 +7,7 @@ import { App } from './app';
 import { GraphDirectory } from './directory';
 import type { ClientConfig } from '../domain/client-config';
 import { detectHost } from './host';
-import { createSyncController } from './sync-controller';
+import { lazySyncController } from './lazy-sync-controller';
 
 async function start(): Promise<void> {
   const origin = window.location.origin;
@@ -40,7 +40,7 @@ async function start(): Promise<void> {
       directory={new GraphDirectory(config.graphBaseUrl, () => accounts.getToken('graph'))}
       sandbox={config.auth.mode === 'sandbox'}
       loadDemoUsers={loadDemoUsers}
-      sync={createSyncController({ origin, graphBaseUrl: config.graphBaseUrl, accounts })}
+      sync={lazySyncController({ origin, graphBaseUrl: config.graphBaseUrl, accounts })}
     />,
   );
 }

@@ -125,7 +125,7 @@ test('install, request to join, approve from the mail link, and the requester is
   await picker.getByRole('button', { name: 'Invite selected' }).click();
   await admin.getByText('Invitations sent: 1.').waitFor();
   await admin.getByRole('list', { name: 'Pending invitations' }).getByText('Elena Fuentes').waitFor();
-  await waitForMail('elena.fuentes@contoso.example', /#\/invite\/[A-Za-z0-9_-]{20,}/);
+  const invitation = await waitForMail('elena.fuentes@contoso.example', /#\/invite\/[A-Za-z0-9_-]{20,}/);
   await admin.getByRole('button', { name: 'New user' }).click();
   await admin.getByRole('dialog', { name: 'Invite a new user' }).waitFor();
   await shoot(admin, 'users-new-user');
@@ -175,4 +175,38 @@ test('install, request to join, approve from the mail link, and the requester is
   expect(await bruno.getByRole('tab', { name: 'Users' }).count()).toBe(0);
   await waitForMail('bruno.castillo@contoso.example', /approved/);
   await bruno.context().close();
+
+  // 5. The invited user opens the invitation's link in the web app and accepts, keyboard only.
+  const inviteLink = /(https?:\/\/\S+#\/invite\/[A-Za-z0-9_-]{20,})/.exec(invitation.body.content)?.[1];
+  expect(inviteLink?.startsWith(`${product.base}/taskpane.html#/invite/`)).toBe(true);
+  const elena = await openTaskpane(browser, inviteLink!);
+  await signIn(elena, 'Elena Fuentes');
+  await elena.getByRole('heading', { name: 'You are invited to join Contoso' }).waitFor();
+  await shoot(elena, 'onboarding-invitation');
+  await tabTo(elena, 'checkbox');
+  await elena.keyboard.press('Space');
+  await tabTo(elena, 'button', 'Accept and join');
+  await elena.keyboard.press('Enter');
+  await elena.getByRole('tab', { name: 'Account' }).waitFor();
+  await elena.getByText('Elena Fuentes <elena.fuentes@contoso.example>', { exact: false }).waitFor();
+  // The used link is gone from the address bar.
+  expect(elena.url()).not.toContain('/invite/');
+  await elena.context().close();
 });
+
+/** Presses Tab until the focused element has the role (and name), failing after 15 presses. */
+async function tabTo(page: Page, role: string, name?: string): Promise<void> {
+  for (let i = 0; i < 15; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return {
+        role:
+          el?.getAttribute('role') ?? (el instanceof HTMLInputElement ? el.type : el?.tagName.toLowerCase()),
+        name: el?.textContent?.trim() ?? '',
+      };
+    });
+    if (focused.role === role && (name === undefined || focused.name === name)) return;
+  }
+  throw new Error(`Tab never reached ${role} ${name ?? ''}`);
+}

@@ -65,7 +65,8 @@ describe('limits, switched at run time through /sandbox/admin/limits', () => {
   });
 
   test('a fifth concurrent request answers 429 (MailboxConcurrency) with Retry-After', async () => {
-    await admin('PUT', 'limits', { user: ADMIN, latencyMs: 150 });
+    // A latency long enough that all six are in flight together even on a loaded machine.
+    await admin('PUT', 'limits', { user: ADMIN, latencyMs: 1500 });
     const answers = await Promise.all(Array.from({ length: 6 }, () => graph()));
     expect(statuses(answers).sort()).toEqual([200, 200, 200, 200, 429, 429]);
     const refused = answers.find((a) => a.status === 429)!;

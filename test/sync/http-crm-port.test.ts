@@ -398,16 +398,27 @@ describe('HttpCrmPort over HTTP', () => {
 
   test('a lease renewal goes to the server once a quarter of its time has passed, or for another holder', async () => {
     const spy = counting();
-    const crm = httpPort(tenant.members[1]!, 'calendar', spy.fetch);
+    let clock = 0;
+    const crm = new HttpCrmPort({
+      baseUrl,
+      resource: 'calendar',
+      token: async () => tenant.members[1]!.token,
+      fetch: spy.fetch,
+      now: () => clock,
+    });
     const leaseCalls = () => spy.calls.filter((c) => c.endsWith('/lease')).length;
-    expect(await crm.acquireLease('a', 200)).toBe(true);
-    expect(await crm.acquireLease('a', 200)).toBe(true);
+    expect(await crm.acquireLease('a', 60_000)).toBe(true);
+    clock += 14_999;
+    expect(await crm.acquireLease('a', 60_000)).toBe(true);
     expect(leaseCalls()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(await crm.acquireLease('a', 200)).toBe(true);
+    clock += 1;
+    expect(await crm.acquireLease('a', 60_000)).toBe(true);
     expect(leaseCalls()).toBe(2);
-    expect(await crm.acquireLease('b', 200)).toBe(false);
+    // A different length (shortening it, say) always asks the server.
+    expect(await crm.acquireLease('a', 30_000)).toBe(true);
     expect(leaseCalls()).toBe(3);
+    expect(await crm.acquireLease('b', 60_000)).toBe(false);
+    expect(leaseCalls()).toBe(4);
     await crm.releaseLease('a');
   });
 

@@ -266,6 +266,43 @@ describe('planner: unlinked records and items', () => {
   });
 });
 
+describe('planner: recovering from an interrupted run', () => {
+  test('an item re-created for a deleted one, whose link was never stored, takes the deleted one’s place', () => {
+    const { actions } = plan([L], [], [gDel('g1'), gUp('g2', base, 'c1')]);
+    expect(actions).toEqual([
+      expect.objectContaining({
+        type: 'update',
+        crmId: 'c1',
+        graphId: 'g2',
+        toGraph: [],
+        toCrm: [],
+        changeKey: 'ck1',
+      }),
+    ]);
+  });
+
+  test('our own deletion coming back: unlinked when the record is still deleted', () => {
+    expect(plan([L], [crmDel('c1')], [{ graphId: 'g1', deleted: true, ours: true }]).actions).toEqual([
+      { type: 'unlink', crmId: 'c1', graphId: 'g1' },
+    ]);
+  });
+
+  test('our own deletion coming back while the record was restored: the record goes back to Outlook', () => {
+    expect(plan([L], [crmUp('c1', base)], [{ graphId: 'g1', deleted: true, ours: true }]).actions).toEqual([
+      { type: 'createGraph', crmId: 'c1', snapshot: base, replaces: 'g1' },
+    ]);
+  });
+
+  test('restoring a record for an Outlook edit overwrites every field the deleted record held', () => {
+    const { actions } = plan(
+      [L],
+      [{ crmId: 'c1', deleted: true, snapshot: { ...base, notes: 'typed before deleting' } }],
+      [gUp('g1', { ...base, title: 'Edited' })],
+    );
+    expect(actions[0]).toMatchObject({ restoreCrm: true, toCrm: ['location', 'notes', 'title'] });
+  });
+});
+
 describe('planner: replays and duplicates in the changes', () => {
   test('the same Outlook change twice collapses to one action', () => {
     const change = gUp('g1', { ...base, title: 'X' });

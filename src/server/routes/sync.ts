@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type, type TSchema } from 'typebox';
+import type { ActionType as PlannedAction } from '../../sync/planner';
 import type { CrmCommit, CrmPort, SyncState } from '../../sync/ports';
 
 type PendingWrites = Parameters<CrmPort['addPending']>[0];
@@ -92,15 +93,17 @@ const StatePatch = Type.Object(
 );
 
 const Count = Type.Integer({ minimum: 0 });
-const ACTION_TYPES = [
-  'createGraph',
-  'createCrm',
-  'update',
-  'deleteGraph',
-  'deleteCrm',
-  'unlink',
-  'deleteDuplicate',
-] as const;
+// Every action type of the planner, no more: the compiler flags this list when the planner changes.
+const ACTION_TYPE_SET = {
+  createGraph: true,
+  createCrm: true,
+  update: true,
+  deleteGraph: true,
+  deleteCrm: true,
+  unlink: true,
+  deleteDuplicate: true,
+} as const satisfies Record<PlannedAction, true>;
+const ACTION_TYPES = Object.keys(ACTION_TYPE_SET) as PlannedAction[];
 const ActionType = Type.Union(ACTION_TYPES.map((a) => Type.Literal(a)));
 const Report = Type.Object(
   {
@@ -128,7 +131,8 @@ const Report = Type.Object(
         },
         strict,
       ),
-      { maxItems: 1000 },
+      // Runners may send every failure of a large run; HttpCrmPort.recordRun sends the first ones and the count.
+      { maxItems: 20_000 },
     ),
     refused: Nullable(
       Type.Object(

@@ -80,7 +80,8 @@ export function OnboardingScreen(props: OnboardingScreenProps) {
         );
         break;
       case 'member':
-        body = <Spinner label={t('app.loading')} />;
+        // Membership arrived between the two calls: offer to load the app rather than loop.
+        body = <Button onClick={props.onJoined}>{t('retry')}</Button>;
         break;
     }
   }

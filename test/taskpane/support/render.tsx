@@ -1,5 +1,5 @@
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { I18nProvider, type Locale } from '../../../src/taskpane/i18n';
 
@@ -10,6 +10,9 @@ class NoLayoutResizeObserver {
   disconnect(): void {}
 }
 (globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoLayoutResizeObserver;
+
+// The machine running the whole suite can be slow: give async queries time (they still must succeed).
+configure({ asyncUtilTimeout: 5000 });
 
 export const isDisabled = (element: HTMLElement) => (element as HTMLButtonElement).disabled;
 
