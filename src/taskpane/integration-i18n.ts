@@ -74,6 +74,8 @@ const en = {
   'integration.conflicts.hint':
     'A field changed on both sides since the last sync. One value was kept; the other is shown here so nothing is lost.',
   'integration.conflicts.none': 'No conflicts to review.',
+  'integration.conflicts.record': 'Record',
+  'integration.conflicts.deleted': '{label} (deleted)',
   'integration.conflicts.field': 'Field',
   'integration.conflicts.crm': 'In Tandem',
   'integration.conflicts.graph': 'In Outlook',
@@ -84,6 +86,19 @@ const en = {
   'integration.conflicts.dismissOne': 'Dismiss the conflict on {field}',
   'integration.conflicts.more': 'Show more',
   'integration.empty': '(empty)',
+  'integration.eventField.title': 'Title',
+  'integration.eventField.description': 'Description',
+  'integration.eventField.location': 'Location',
+  'integration.eventField.isAllDay': 'All day',
+  'integration.eventField.start': 'Start',
+  'integration.eventField.end': 'End',
+  'integration.eventField.startDate': 'Start date',
+  'integration.eventField.endDate': 'End date',
+  'integration.eventField.timeZone': 'Time zone',
+  'integration.eventField.attendees': 'Participants',
+  'integration.eventField.reminderMinutes': 'Reminder',
+  'integration.eventField.recurrence': 'Repeats',
+  'integration.eventField.exceptions': 'Changed occurrences',
 } as const;
 
 export type IntegrationKey = keyof typeof en;
@@ -163,6 +178,8 @@ const es: Record<IntegrationKey, string> = {
   'integration.conflicts.hint':
     'Un campo cambió en ambos lados desde la última sincronización. Se conservó un valor; el otro se muestra aquí para que no se pierda nada.',
   'integration.conflicts.none': 'No hay conflictos que revisar.',
+  'integration.conflicts.record': 'Registro',
+  'integration.conflicts.deleted': '{label} (eliminado)',
   'integration.conflicts.field': 'Campo',
   'integration.conflicts.crm': 'En Tandem',
   'integration.conflicts.graph': 'En Outlook',
@@ -173,6 +190,19 @@ const es: Record<IntegrationKey, string> = {
   'integration.conflicts.dismissOne': 'Descartar el conflicto de {field}',
   'integration.conflicts.more': 'Mostrar más',
   'integration.empty': '(vacío)',
+  'integration.eventField.title': 'Título',
+  'integration.eventField.description': 'Descripción',
+  'integration.eventField.location': 'Ubicación',
+  'integration.eventField.isAllDay': 'Todo el día',
+  'integration.eventField.start': 'Inicio',
+  'integration.eventField.end': 'Fin',
+  'integration.eventField.startDate': 'Fecha de inicio',
+  'integration.eventField.endDate': 'Fecha de fin',
+  'integration.eventField.timeZone': 'Zona horaria',
+  'integration.eventField.attendees': 'Participantes',
+  'integration.eventField.reminderMinutes': 'Aviso',
+  'integration.eventField.recurrence': 'Repetición',
+  'integration.eventField.exceptions': 'Repeticiones modificadas',
 };
 
 const MESSAGES: Record<Locale, Record<IntegrationKey, string>> = { en, es };

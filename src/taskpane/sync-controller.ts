@@ -1,95 +1,20 @@
 import type { AccountManager } from '../auth/account-manager';
-import type { CrmFieldDescriptor } from '../domain/contact';
-import type { ContactFieldMapping, CustomFieldDefinition } from '../domain/contact-field-mapping';
-import type { GraphContactFieldDescriptor } from '../domain/graph-contact-fields';
-import { SyncBusyError, type SyncFailure, type SyncProgress, type SyncReport } from '../sync/engine';
-import { createGraphClient, type GraphClient } from '../sync/graph';
-import { HttpCrmPort } from '../sync/http-crm-port';
+import type { ContactFieldMapping } from '../domain/contact-field-mapping';
+import type { GraphClient } from '../sync/graph';
 import type { SyncResource } from '../sync/model';
-import { createSyncEngine } from '../sync/runner';
 import { ApiError } from './api-client';
+import {
+  SYNC_RESOURCES,
+  type ConflictPage,
+  type ContactMappingView,
+  type LastRun,
+  type ProgressListener,
+  type SyncController,
+  type SyncNowResult,
+  type SyncOverview,
+} from './sync-views';
 
-export { SyncBusyError };
-export type { SyncProgress };
-
-export const SYNC_RESOURCES: readonly SyncResource[] = ['calendar', 'contacts'];
-
-/** A run as the server keeps it (`GET /api/sync`, `POST /api/sync/{resource}/runs`). */
-export interface LastRun {
-  at: string;
-  startedAt: string | null;
-  mode: SyncReport['mode'];
-  outcome: SyncReport['outcome'];
-  applied: SyncReport['applied'];
-  conflicts: number;
-  failureCount: number;
-  failures: SyncFailure[];
-  refused: SyncReport['refused'];
-}
-
-export interface ResourceStatus {
-  enabled: boolean;
-  initialDone: boolean;
-  /** Some runner holds the lease now. */
-  running: boolean;
-  lastRun: LastRun | null;
-  openConflicts: number;
-}
-
-export type SyncOverview = Record<SyncResource, ResourceStatus>;
-
-export interface ContactMappingView {
-  mapping: ContactFieldMapping;
-  isDefault: boolean;
-  crmFields: CrmFieldDescriptor[];
-  graphFields: GraphContactFieldDescriptor[];
-  /** Per CRM field, the Graph field ids it may map to. */
-  targets: Record<string, string[]>;
-  customFields: CustomFieldDefinition[];
-}
-
-export interface ConflictView {
-  id: string;
-  crmId: string;
-  field: string;
-  crmValue: unknown;
-  graphValue: unknown;
-  winner: 'crm' | 'graph';
-  losingValue: unknown;
-  createdAt: string;
-}
-
-export interface ConflictPage {
-  items: ConflictView[];
-  next: string | null;
-}
-
-/** One resource's part of "Sync now": its recorded run, or why it did not run. */
-export type SyncNowResult =
-  { resource: SyncResource; run: LastRun } | { resource: SyncResource; error: unknown };
-
-export type ProgressListener = (progress: SyncProgress) => void;
-
-/**
- * Everything the "Microsoft integration" page and the "Sync now" command do, behind one interface:
- * components receive it as a prop and tests hand in a fake.
- */
-export interface SyncController {
-  overview(): Promise<SyncOverview>;
-  /** Turns the sync on and runs the initial sync here, with the user's own tokens; records the run. */
-  activate(resource: SyncResource, onProgress?: ProgressListener): Promise<LastRun>;
-  /** Runs an active sync; records the run. */
-  sync(resource: SyncResource, onProgress?: ProgressListener): Promise<LastRun>;
-  /** Every enabled resource, one after the other; one failing does not stop the next. */
-  syncNow(onProgress?: ProgressListener): Promise<SyncNowResult[]>;
-  /** Removes the Tandem calendar or folder from Outlook; the CRM keeps everything. */
-  deactivate(resource: SyncResource): Promise<void>;
-  contactMapping(): Promise<ContactMappingView>;
-  saveContactMapping(mapping: ContactFieldMapping): Promise<ContactMappingView>;
-  resetContactMapping(): Promise<ContactMappingView>;
-  conflicts(resource: SyncResource, before?: string): Promise<ConflictPage>;
-  dismissConflict(resource: SyncResource, id: string): Promise<void>;
-}
+export * from './sync-views';
 
 export interface SyncControllerOptions {
   /** Origin of the companion server. */
@@ -177,6 +102,12 @@ class HttpSyncController implements SyncController {
   }
 
   private async engine(resource: SyncResource, onProgress?: ProgressListener) {
+    // The engine loads on first use: the page opens without it, and most visits never run a sync.
+    const [{ createGraphClient }, { HttpCrmPort }, { createSyncEngine }] = await Promise.all([
+      import('../sync/graph'),
+      import('../sync/http-crm-port'),
+      import('../sync/runner'),
+    ]);
     const { accounts, origin } = this.options;
     const graphToken = () => accounts.getToken('graph');
     const graph =

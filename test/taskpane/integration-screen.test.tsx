@@ -1,9 +1,8 @@
 /** @jest-environment jsdom */
-import './support/text-encoding';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError } from '../../src/taskpane/api-client';
 import { IntegrationScreen } from '../../src/taskpane/screens/integration-screen';
-import { SyncBusyError } from '../../src/taskpane/sync-controller';
+import { SyncBusyError } from '../../src/sync/engine';
 import type { SyncProgress } from '../../src/taskpane/sync-controller';
 import { aConflict, aLastRun, aStatus, FakeSyncController } from './support/fake-sync-controller';
 import { isDisabled, renderScreen } from './support/render';
@@ -54,6 +53,10 @@ test('turning calendar sync on shows live progress, then the summary of the run'
   expect(
     await screen.findByText('Calendar: Preparing the Tandem calendar or folder in Outlook'),
   ).toBeTruthy();
+  // The switch shows the state being reached; steps before applying are not counted.
+  expect(((await calendarSwitch()) as HTMLInputElement).checked).toBe(true);
+  expect(screen.queryByText('0 of 1')).toBeNull();
+  expect(screen.queryByText('Turn on calendar or contact sync first.')).toBeNull();
   act(() => report?.({ resource: 'calendar', phase: 'apply', done: 3, total: 10 }));
   expect(await screen.findByText('Calendar: Applying changes')).toBeTruthy();
   expect(screen.getByText('3 of 10')).toBeTruthy();
@@ -196,6 +199,14 @@ test('Sync now runs every enabled sync and reports one that could not run', asyn
   expect(await screen.findByText('Nothing needed changing.')).toBeTruthy();
 });
 
+test('a sync turned off keeps no stale summary', async () => {
+  const controller = new FakeSyncController();
+  controller.state.calendar = aStatus({ enabled: false, lastRun: aLastRun() });
+  setup(controller);
+  await calendarSwitch();
+  expect(screen.queryByText(/Last sync/)).toBeNull();
+});
+
 test('a running sync elsewhere is shown', async () => {
   const controller = new FakeSyncController();
   controller.state.contacts = aStatus({ enabled: true, running: true, lastRun: aLastRun() });
@@ -271,6 +282,7 @@ test('conflicts: field, both values and the winner; dismissing one removes it', 
     aConflict({
       id: '0193a0b0-0000-7000-8000-000000000002',
       field: 'location',
+      record: { label: 'Site visit', deleted: true },
       crmValue: null,
       graphValue: 'Room 4',
       winner: 'graph',
@@ -280,15 +292,17 @@ test('conflicts: field, both values and the winner; dismissing one removes it', 
   const list = await screen.findByRole('list', { name: 'Conflicts' });
   const rows = within(list).getAllByRole('listitem');
   expect(rows).toHaveLength(2);
-  const phone = rows.find((r) => r.textContent?.includes('mobilePhone'))!;
+  const phone = rows.find((r) => r.textContent?.includes('Mobile'))!;
+  expect(phone.textContent).toContain('Pau Roca');
   expect(phone.textContent).toContain('+34 600 000 001');
   expect(phone.textContent).toContain('+34 600 999 999');
   expect(within(phone).getByText(/^Tandem/)).toBeTruthy();
-  const place = rows.find((r) => r.textContent?.includes('location'))!;
+  const place = rows.find((r) => r.textContent?.includes('Location'))!;
   expect(place.textContent).toContain('(empty)');
+  expect(place.textContent).toContain('Site visit (deleted)');
   expect(within(place).getByText(/^Outlook/)).toBeTruthy();
 
-  fireEvent.click(screen.getByRole('button', { name: 'Dismiss the conflict on mobilePhone' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Dismiss the conflict on Mobile' }));
   await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(1));
   expect(controller.dismissConflict).toHaveBeenCalledWith('contacts', '0193a0b0-0000-7000-8000-000000000001');
 });

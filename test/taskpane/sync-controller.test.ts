@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph answers are arbitrary JSON read field by field. */
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../../src/taskpane/api-client';
+import { SyncBusyError } from '../../src/sync/engine';
 import {
   createSyncController,
-  SyncBusyError,
   type SyncController,
   type SyncProgress,
 } from '../../src/taskpane/sync-controller';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   [t, sandbox] = await Promise.all([createTestApp(), listenSandbox()]);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  users = (await createTenant(t.store, t.issuer, { memberCount: 2 })).members;
+  users = (await createTenant(t.store, t.issuer, { memberCount: 3 })).members;
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -188,4 +188,42 @@ test('another runner holding the lease is a SyncBusyError; mapping and conflicts
   await expect(
     controller.dismissConflict('contacts', '00000000-0000-4000-8000-000000000000'),
   ).rejects.toMatchObject({ status: 404 });
+});
+
+test('a field changed on both sides is a conflict the page lists with both values, and dismisses', async () => {
+  const user = users[2]!;
+  const graph = graphAs(BRUNO);
+  const controller = controllerFor(user, BRUNO);
+  const contact = await crm(user, 'POST', '/api/contacts', {
+    firstName: 'Pau',
+    mobilePhone: '+34 600 000 001',
+  });
+  await controller.activate('contacts');
+  const [item] = await containerItems(graph, 'contacts');
+  expect(item?.mobilePhone).toBe('+34 600 000 001');
+
+  await crm(user, 'PATCH', `/api/contacts/${contact.id}`, { mobilePhone: '+34 600 000 002' });
+  await graph.request('PATCH', `/me/contacts/${item.id}`, { body: { mobilePhone: '+34 699 999 999' } });
+  const [result] = await controller.syncNow();
+  expect(result).toMatchObject({ resource: 'contacts', run: { conflicts: 1 } });
+
+  const page = await controller.conflicts('contacts');
+  expect(page.items).toEqual([
+    expect.objectContaining({
+      crmId: contact.id,
+      record: { label: 'Pau', deleted: false },
+      field: 'mobilePhone',
+      crmValue: '+34 600 000 002',
+      graphValue: '+34 699 999 999',
+      winner: 'crm',
+      losingValue: '+34 699 999 999',
+    }),
+  ]);
+  expect((await controller.overview()).contacts.openConflicts).toBe(1);
+  // The CRM won, and Outlook now holds its value.
+  expect((await containerItems(graph, 'contacts'))[0]?.mobilePhone).toBe('+34 600 000 002');
+
+  await controller.dismissConflict('contacts', page.items[0]!.id);
+  expect((await controller.conflicts('contacts')).items).toEqual([]);
+  await controller.deactivate('contacts');
 });

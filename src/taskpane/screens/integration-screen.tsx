@@ -3,12 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SyncResource } from '../../sync/model';
 import { describeError, useT } from '../i18n';
 import { useIntegrationT } from '../integration-i18n';
-import {
-  SYNC_RESOURCES,
-  type SyncController,
-  type SyncOverview,
-  type SyncProgress,
-} from '../sync-controller';
+import { SYNC_RESOURCES, type SyncController, type SyncOverview, type SyncProgress } from '../sync-views';
 import { ErrorBar } from './error-bar';
 import { ConfirmDeactivateDialog } from './integration/confirm-deactivate-dialog';
 import { ConflictsList } from './integration/conflicts-list';
@@ -45,6 +40,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
   const [errors, setErrors] = useState<string[]>([]);
   const [notice, setNotice] = useState<string>();
   const [confirming, setConfirming] = useState<SyncResource | null>(null);
+  const [activating, setActivating] = useState<SyncResource | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const mounted = useRef(true);
 
@@ -93,11 +89,14 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
 
   const activate = (resource: SyncResource) =>
     work(async () => {
+      setActivating(resource);
       try {
         await controller.activate(resource, onProgress);
         return { errors: [], notice: ti('integration.turnedOn', { resource: resourceName(ti, resource) }) };
       } catch (e) {
         return { errors: [describeSyncError(t, ti, resource, e)] };
+      } finally {
+        setActivating(null);
       }
     });
 
@@ -157,6 +156,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
             status={overview[resource]}
             progress={progress[resource]}
             disabled={working}
+            turningOn={activating === resource}
             onToggle={onToggle}
           />
         ))}
@@ -170,7 +170,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
         >
           {working ? ti('integration.syncing') : ti('integration.syncNow')}
         </Button>
-        {!anyEnabled && <Text size={200}>{ti('integration.syncNowNothing')}</Text>}
+        {!anyEnabled && !working && <Text size={200}>{ti('integration.syncNowNothing')}</Text>}
       </div>
       {errors.map((message) => (
         <ErrorBar key={message} message={message} />

@@ -66,6 +66,7 @@ export function aConflict(overrides: Partial<ConflictView> = {}): ConflictView {
   return {
     id: '0193a0b0-0000-7000-8000-000000000001',
     crmId: '0193a0b0-0000-7000-8000-0000000000aa',
+    record: { label: 'Pau Roca', deleted: false },
     field: 'mobilePhone',
     crmValue: '+34 600 000 001',
     graphValue: '+34 600 999 999',

@@ -1,13 +1,17 @@
-import { Badge, Button, Spinner, Text, Title3 } from '@fluentui/react-components';
+import { Badge, Button, makeStyles, Spinner, Text, Title3 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
+import { CRM_CONTACT_FIELDS } from '../../../domain/contact';
 import type { SyncResource } from '../../../sync/model';
-import { describeError, formatDate, useLocale, useT } from '../../i18n';
-import { useIntegrationT, type IntegrationTranslate } from '../../integration-i18n';
-import { SYNC_RESOURCES, type ConflictView, type SyncController } from '../../sync-controller';
+import { describeError, formatDate, useLocale, useT, type Locale } from '../../i18n';
+import { useIntegrationT, type IntegrationKey, type IntegrationTranslate } from '../../integration-i18n';
+import { SYNC_RESOURCES, type ConflictView, type SyncController } from '../../sync-views';
 import { ErrorBar } from '../error-bar';
 import { resourceName } from './sync-errors';
 
 type Item = ConflictView & { resource: SyncResource };
+
+// The row stretches its children; the button keeps its own height beside the facts.
+const useStyles = makeStyles({ dismiss: { alignSelf: 'flex-start' } });
 
 /** Open conflicts of both resources: the field, both values, which one was kept; each can be dismissed. */
 export function ConflictsList({
@@ -20,6 +24,7 @@ export function ConflictsList({
   const t = useT();
   const ti = useIntegrationT();
   const locale = useLocale();
+  const styles = useStyles();
   const [items, setItems] = useState<Item[]>();
   const [next, setNext] = useState<Partial<Record<SyncResource, string>>>({});
   const [error, setError] = useState<string>();
@@ -86,9 +91,20 @@ export function ConflictsList({
           {items.map((c) => (
             <li key={c.id} className="tandem-row">
               <dl className="tandem-facts">
+                {c.record && (
+                  <>
+                    <dt>{ti('integration.conflicts.record')}</dt>
+                    <dd>
+                      {c.record.deleted
+                        ? ti('integration.conflicts.deleted', { label: c.record.label })
+                        : c.record.label}
+                    </dd>
+                  </>
+                )}
                 <dt>{ti('integration.conflicts.field')}</dt>
                 <dd>
-                  {c.field} <Badge appearance="outline">{resourceName(ti, c.resource)}</Badge>
+                  {fieldLabel(ti, locale, c)}{' '}
+                  <Badge appearance="outline">{resourceName(ti, c.resource)}</Badge>
                 </dd>
                 <dt>{ti('integration.conflicts.crm')}</dt>
                 <dd>{showValue(ti, c.crmValue)}</dd>
@@ -106,8 +122,9 @@ export function ConflictsList({
               </dl>
               <Button
                 size="small"
+                className={styles.dismiss}
                 disabled={busy}
-                aria-label={ti('integration.conflicts.dismissOne', { field: c.field })}
+                aria-label={ti('integration.conflicts.dismissOne', { field: fieldLabel(ti, locale, c) })}
                 onClick={() => void dismiss(c)}
               >
                 {ti('integration.conflicts.dismiss')}
@@ -124,6 +141,33 @@ export function ConflictsList({
     </section>
   );
 }
+
+/** The field in the user's words: the contact catalogue's label, or the event field's name. */
+function fieldLabel(ti: IntegrationTranslate, locale: Locale, item: Item): string {
+  if (item.resource === 'contacts') {
+    return CRM_CONTACT_FIELDS.find((f) => f.key === item.field)?.label[locale] ?? item.field;
+  }
+  const key = `integration.eventField.${item.field}`;
+  return key in EVENT_FIELD_KEYS ? ti(key as IntegrationKey) : item.field;
+}
+
+const EVENT_FIELD_KEYS = Object.fromEntries(
+  [
+    'title',
+    'description',
+    'location',
+    'isAllDay',
+    'start',
+    'end',
+    'startDate',
+    'endDate',
+    'timeZone',
+    'attendees',
+    'reminderMinutes',
+    'recurrence',
+    'exceptions',
+  ].map((f) => [`integration.eventField.${f}`, true]),
+);
 
 function showValue(ti: IntegrationTranslate, value: unknown): string {
   if (value === null || value === undefined || value === '') return ti('integration.empty');

@@ -4,7 +4,7 @@ import { graphTargetsFor, type ContactFieldMapping } from '../../../domain/conta
 import { ApiError } from '../../api-client';
 import { describeError, useLocale, useT } from '../../i18n';
 import { useIntegrationT } from '../../integration-i18n';
-import type { ContactMappingView, SyncController } from '../../sync-controller';
+import type { ContactMappingView, SyncController } from '../../sync-views';
 import { ErrorBar } from '../error-bar';
 import { Notice } from './notice';
 

@@ -1,7 +1,7 @@
 import { Text } from '@fluentui/react-components';
 import { formatDate, useLocale } from '../../i18n';
 import { useIntegrationT, type IntegrationKey } from '../../integration-i18n';
-import type { LastRun } from '../../sync-controller';
+import type { LastRun } from '../../sync-views';
 
 const ACTIONS = [
   'createGraph',

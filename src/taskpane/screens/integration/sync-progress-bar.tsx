@@ -1,5 +1,5 @@
 import { Field, ProgressBar } from '@fluentui/react-components';
-import type { SyncProgress } from '../../sync-controller';
+import type { SyncProgress } from '../../sync-views';
 import { useIntegrationT, type IntegrationKey } from '../../integration-i18n';
 import { resourceName } from './sync-errors';
 
@@ -7,7 +7,8 @@ import { resourceName } from './sync-errors';
 export function SyncProgressBar({ progress }: { progress: SyncProgress }) {
   const ti = useIntegrationT();
   const phase = ti(`integration.phase.${progress.phase}` as IntegrationKey);
-  const counted = progress.total > 0;
+  // Only applying changes counts items; the other phases' 0-of-1 steps would read as noise.
+  const counted = progress.phase === 'apply' && progress.total > 0;
   const label = ti('integration.progress', { resource: resourceName(ti, progress.resource), phase });
   return (
     <Field

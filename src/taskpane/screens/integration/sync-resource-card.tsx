@@ -1,7 +1,7 @@
 import { Card, Switch, Text } from '@fluentui/react-components';
 import type { SyncResource } from '../../../sync/model';
 import { useIntegrationT } from '../../integration-i18n';
-import type { ResourceStatus, SyncProgress } from '../../sync-controller';
+import type { ResourceStatus, SyncProgress } from '../../sync-views';
 import { LastRunSummary } from './last-run-summary';
 import { SyncProgressBar } from './sync-progress-bar';
 
@@ -11,12 +11,15 @@ export function SyncResourceCard({
   status,
   progress,
   disabled,
+  turningOn,
   onToggle,
 }: {
   resource: SyncResource;
   status: ResourceStatus;
   progress: SyncProgress | undefined;
   disabled: boolean;
+  /** Activation in progress: the switch already shows the state being reached. */
+  turningOn: boolean;
   onToggle: (resource: SyncResource, on: boolean) => void;
 }) {
   const ti = useIntegrationT();
@@ -26,7 +29,7 @@ export function SyncResourceCard({
     <Card className="tandem-sync-card" aria-label={title}>
       <Switch
         label={title}
-        checked={status.enabled}
+        checked={status.enabled || turningOn}
         disabled={disabled}
         aria-describedby={hintId}
         onChange={(_, data) => onToggle(resource, data.checked)}
@@ -39,7 +42,10 @@ export function SyncResourceCard({
       ) : (
         status.running && <Text size={200}>{ti('integration.running')}</Text>
       )}
-      {(status.enabled || status.lastRun) && !progress && <LastRunSummary run={status.lastRun} />}
+      {/* When off, the last run only matters if it is what turned the sync off. */}
+      {(status.enabled || status.lastRun?.outcome === 'deactivated') && !progress && (
+        <LastRunSummary run={status.lastRun} />
+      )}
     </Card>
   );
 }
