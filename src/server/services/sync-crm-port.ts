@@ -61,7 +61,13 @@ export class DbCrmPort implements CrmPort {
       .execute();
   }
 
+  /** The lease this port took, to skip renewals while most of its time is left. */
+  private held: { holder: string; ttlMs: number; at: number } | null = null;
+
   async acquireLease(holder: string, ttlMs: number): Promise<boolean> {
+    const now = performance.now();
+    if (this.held?.holder === holder && this.held.ttlMs === ttlMs && now - this.held.at < ttlMs / 2)
+      return true;
     await this.ensureState();
     // The database's clock decides expiry, so runners on different machines agree on it.
     const row = await this.db
@@ -82,10 +88,12 @@ export class DbCrmPort implements CrmPort {
       )
       .returning('lease_owner')
       .executeTakeFirst();
+    this.held = row ? { holder, ttlMs, at: now } : null;
     return row !== undefined;
   }
 
   async releaseLease(holder: string): Promise<void> {
+    this.held = null;
     await this.db
       .updateTable('sync_state')
       .set({ lease_owner: null, lease_expires_at: null })
