@@ -10,7 +10,7 @@ import {
 import { createGraphClient, type GraphClient } from '../../src/sync/graph';
 import { HttpCrmPort } from '../../src/sync/http-crm-port';
 import { CONTAINER_NAME } from '../../src/sync/ports';
-import { ADMIN, BRUNO, listenSandbox } from '../sandbox/support/sandbox-harness';
+import { ADMIN, BRUNO, CARMEN, listenSandbox } from '../sandbox/support/sandbox-harness';
 import { createTestApp, type TestApp } from '../support/app';
 import { createTenant, type TestUser } from '../support/fixtures';
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   [t, sandbox] = await Promise.all([createTestApp(), listenSandbox()]);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  users = (await createTenant(t.store, t.issuer, { memberCount: 3 })).members;
+  users = (await createTenant(t.store, t.issuer, { memberCount: 4 })).members;
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -226,4 +226,21 @@ test('a field changed on both sides is a conflict the page lists with both value
   await controller.dismissConflict('contacts', page.items[0]!.id);
   expect((await controller.conflicts('contacts')).items).toEqual([]);
   await controller.deactivate('contacts');
+});
+
+test('the user’s own field mapping is what the taskpane’s run writes to Outlook', async () => {
+  const user = users[3]!;
+  const graph = graphAs(CARMEN);
+  const controller = controllerFor(user, CARMEN);
+  await crm(user, 'POST', '/api/contacts', { firstName: 'Rosa', title: 'Buyer', department: 'Purchasing' });
+  const { mapping } = await controller.contactMapping();
+  // Job title goes to Outlook's department field; Tandem's department is not synced.
+  const { department: _department, ...rest } = mapping;
+  await controller.saveContactMapping({ ...rest, title: 'department' });
+  await controller.activate('contacts');
+  const [rosa] = await containerItems(graph, 'contacts');
+  expect(rosa).toMatchObject({ givenName: 'Rosa', department: 'Buyer' });
+  expect(rosa.jobTitle ?? null).toBeNull();
+  await controller.deactivate('contacts');
+  await controller.resetContactMapping();
 });
