@@ -306,6 +306,12 @@ class ContactsGraphPort extends BaseGraphPort<GraphContact> {
 
 type EventRead = GraphEvent & { id: string };
 
+/** The change key a delta stub carries in its etag (`W/"<changeKey>"`). */
+function etagKey(e: EventRead): string | undefined {
+  const etag = (e as { '@odata.etag'?: unknown })['@odata.etag'];
+  return typeof etag === 'string' ? /^W\/"(.*)"$/.exec(etag)?.[1] : undefined;
+}
+
 /**
  * Calendar: the calendar view delta over a window gives single events, occurrences and exceptions,
  * never series masters. A series is read whole, from its master and `/instances` in the window, when
@@ -354,18 +360,26 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
       const links = quiet ? [] : await getLinks();
       const linked = new Map(links.map((l) => [l.graphId, l]));
       const singles: EventRead[] = [];
-      const series = new Set<string>();
+      // Each series to read, and whether every stub of it in this round still carries the change key
+      // it was linked with: then the master is as we last wrote or read it (our own writes echoing).
+      const series = new Map<string, boolean>();
+      const note = (id: string, unchanged: boolean) => series.set(id, (series.get(id) ?? true) && unchanged);
       for (const e of round.changed) {
         if (e.type === 'occurrence' || e.type === 'exception') {
-          if (e.seriesMasterId) series.add(e.seriesMasterId);
-        } else if (e.type === 'seriesMaster') series.add(e.id);
+          if (e.seriesMasterId) {
+            const key = linked.get(e.seriesMasterId)?.changeKey;
+            note(e.seriesMasterId, e.type === 'occurrence' && !!key && etagKey(e) === key);
+          }
+        } else if (e.type === 'seriesMaster') note(e.id, false);
         else singles.push(e);
       }
       const removed = round.removed.map((r) => r.id);
       // A vanished occurrence names no series: re-read the linked series (few, next to single events).
       if (removed.some((id) => !linked.has(id))) {
-        for (const l of links) if (l.snapshot.recurrence) series.add(l.graphId);
+        for (const l of links) if (l.snapshot.recurrence) note(l.graphId, false);
       }
+      // Skipping needs a cursor: a full read must report every item.
+      const toRead = [...series.keys()].filter((id) => cursor === null || !series.get(id));
       const changes: GraphChange[] = [];
       const unlinkedSingles: string[] = [];
       for (const e of singles) {
@@ -373,7 +387,7 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
         else unlinkedSingles.push(e.id);
       }
       changes.push(...(await this.readEvents(unlinkedSingles)));
-      changes.push(...(await this.readSeries([...series])));
+      changes.push(...(await this.readSeries(toRead)));
       const seen = new Set(changes.map((c) => c.graphId));
 
       // Removed from the view: deleted, or only moved out of the window. Ask for linked ones.

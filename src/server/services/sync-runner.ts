@@ -9,7 +9,7 @@ import type { SyncResource } from '../../sync/model';
 import { toPermissions, type Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
 import { badRequest, forbidden, notFound } from '../errors';
-import { DbCrmPort } from './sync-crm-port';
+import { openUserCrmPort } from './sync-settings-port';
 
 /** The member behind an email address, as the actor the sync runs for (CLI and server runs). */
 export async function actorForEmail(db: Kysely<Database>, email: string): Promise<Actor> {
@@ -69,7 +69,10 @@ export interface SyncEngineSetup extends Omit<SyncEngineOptions, 'resource' | 'g
   graph: GraphClient;
 }
 
-/** The engine for one user and resource over the store and the user's Graph mailbox. */
+/**
+ * The engine for one user and resource over the store and the user's Graph mailbox. The CRM side is
+ * the same port the HTTP routes serve, so a run here also follows up a field-mapping change.
+ */
 export async function syncEngineFor(setup: SyncEngineSetup): Promise<SyncEngine> {
   const { db, actor, resource, graph, ...options } = setup;
   if (resource === 'calendar') {
@@ -77,7 +80,7 @@ export async function syncEngineFor(setup: SyncEngineSetup): Promise<SyncEngine>
     return new SyncEngine({
       ...options,
       resource,
-      crm: new DbCrmPort(db, actor, resource, mapper),
+      crm: await openUserCrmPort(db, actor, resource),
       graph: createCalendarGraphPort({ client: graph, mapper }),
     });
   }
@@ -85,7 +88,7 @@ export async function syncEngineFor(setup: SyncEngineSetup): Promise<SyncEngine>
   return new SyncEngine({
     ...options,
     resource,
-    crm: new DbCrmPort(db, actor, resource, mapper),
+    crm: await openUserCrmPort(db, actor, resource),
     graph: createContactsGraphPort({ client: graph, mapper }),
   });
 }
