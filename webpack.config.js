@@ -27,6 +27,7 @@ module.exports = (_env, argv) => {
       taskpane: './src/taskpane/index.tsx',
       commands: './src/commands/commands.ts',
       redirect: './src/auth/redirect-bridge.ts',
+      dialog: './src/auth/dialog-sign-in.ts',
     },
     output: {
       path: path.join(__dirname, 'dist'),
@@ -57,6 +58,7 @@ module.exports = (_env, argv) => {
       page('taskpane', 'taskpane.html', 'Tandem CRM'),
       page('commands', 'commands.html', 'Tandem commands'),
       page('redirect', 'redirect.html', 'Tandem sign-in'),
+      page('dialog', 'dialog.html', 'Tandem sign-in'),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'assets', to: 'assets' },

@@ -27,7 +27,7 @@ export class SandboxAccountManager implements AccountManager {
     private readonly storage: Pick<
       Storage,
       'getItem' | 'setItem' | 'removeItem'
-    > | null = globalThis.sessionStorage ?? null,
+    > | null = globalThis.localStorage ?? null,
     private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
   ) {}
 

@@ -1,7 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import type { AccountManager } from '../auth/account-manager';
-import { MsalAccountManager } from '../auth/msal-account-manager';
-import { SandboxAccountManager } from '../auth/sandbox-account-manager';
+import { accountsForConfig } from '../auth/accounts-for-config';
 import { ApiClient } from './api-client';
 import { App } from './app';
 import { GraphDirectory } from './directory';
@@ -15,16 +14,7 @@ async function start(): Promise<void> {
     detectHost(),
     fetch(`${origin}/config.json`).then((r) => r.json() as Promise<ClientConfig>),
   ]);
-  const accounts: AccountManager =
-    config.auth.mode === 'sandbox'
-      ? new SandboxAccountManager(origin)
-      : new MsalAccountManager({
-          clientId: config.auth.clientId,
-          authority: config.auth.authority,
-          apiScope: config.auth.apiScope,
-          redirectUri: `${origin}/redirect.html`,
-          nested: host.kind === 'outlook',
-        });
+  const accounts: AccountManager = accountsForConfig(config, origin, host.kind === 'outlook');
   const loadDemoUsers = async () => {
     const res = await fetch(`${origin}/sandbox/admin/users?tenant=contoso.example`);
     const body = (await res.json()) as { value: { userPrincipalName: string; displayName: string }[] };

@@ -26,7 +26,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   fs.mkdirSync(options.distDir, { recursive: true });
   app.get('/config.json', { config: { access: 'public' } }, async () => options.clientConfig);
   // Until the first build lands, the pages answer a self-refreshing notice instead of a bare 404.
-  for (const page of ['taskpane.html', 'commands.html', 'redirect.html']) {
+  for (const page of ['taskpane.html', 'commands.html', 'redirect.html', 'dialog.html']) {
     app.get(`/${page}`, { config: { access: 'public' } }, async (_request, reply) => {
       if (fs.existsSync(path.join(options.distDir, page))) return reply.sendFile(page);
       return reply.code(503).header('retry-after', '3').type('text/html').send(BUILDING_PAGE);
