@@ -78,7 +78,7 @@ function calendarViewDelta(ctx: GraphContext) {
   const entries: DeltaEntry[] = viewsInWindow(ctx, calendar.id, windowStart, windowEnd).map((view) => ({
     id: view.id,
     fingerprint: view.changeKey,
-    item: renderEvent(ctx, view, { stub: view.type === 'occurrence' }),
+    render: () => renderEvent(ctx, view, { stub: view.type === 'occurrence' }),
   }));
   const restart = new URLSearchParams({
     startDateTime: new Date(windowStart).toISOString(),

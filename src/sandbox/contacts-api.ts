@@ -426,7 +426,11 @@ function contactsDelta(ctx: GraphContext) {
   const entries: DeltaEntry[] = Object.values(ctx.mailbox.contacts)
     .filter((c) => c.folderId === folder.id)
     .sort((a, b) => a.createdAt - b.createdAt)
-    .map((c) => ({ id: c.id, fingerprint: c.changeKey, item: applySelect(renderContact(c), select) }));
+    .map((c) => ({
+      id: c.id,
+      fingerprint: c.changeKey,
+      render: () => applySelect(renderContact(c), select),
+    }));
   const restart = new URLSearchParams(selectText ? { $select: selectText } : {});
   const restartPath = graphUrl('', ctx.requestPath, restart).slice('/graph/v1.0'.length);
   return startRound(

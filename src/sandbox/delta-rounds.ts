@@ -14,7 +14,8 @@ export interface DeltaEntry {
   id: string;
   /** Changes whenever the client should be sent the item again (its change key). */
   fingerprint: string;
-  item: Record<string, unknown>;
+  /** Renders the item; called only for items the round sends, so a quiet round renders nothing. */
+  render: () => Record<string, unknown>;
 }
 
 export interface DeltaRequestBase {
@@ -88,7 +89,7 @@ export function startRound(
   const seen: Record<string, string> = {};
   for (const entry of current) {
     seen[entry.id] = entry.fingerprint;
-    if (!previous || previous.seen[entry.id] !== entry.fingerprint) changes.push(entry.item);
+    if (!previous || previous.seen[entry.id] !== entry.fingerprint) changes.push(entry.render());
   }
   if (previous) {
     for (const id of Object.keys(previous.seen)) {
