@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/server/db/store';
+import { freshDatabase, type FreshDatabase } from '../support/fresh-database';
 import { createOrganisation } from '../../src/server/services/org-service';
 import { CONTOSO_TENANT_ID } from '../../src/sandbox';
 
@@ -17,6 +18,7 @@ interface Server {
 }
 
 let dataDir: string;
+let database: FreshDatabase;
 let port: number;
 let base: string;
 
@@ -25,7 +27,8 @@ beforeAll(async () => {
   port = await freePort();
   base = `http://localhost:${port}`;
   // The organisation the install flow would create for Contoso's administrator.
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL, dataDir });
+  database = await freshDatabase();
+  const store = await openStore({ databaseUrl: database.url, dataDir });
   const existing = await store.db
     .selectFrom('orgs')
     .select('id')
@@ -48,6 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await database.drop();
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
@@ -104,6 +108,7 @@ async function start(): Promise<Server> {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
+      DATABASE_URL: database.url ?? '',
       PORT: String(port),
       TANDEM_DATA_DIR: dataDir,
       LOG_LEVEL: 'info',

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONTOSO_TENANT_ID } from '../../src/sandbox';
 import { openStore } from '../../src/server/db/store';
+import { freshDatabase, type FreshDatabase } from '../support/fresh-database';
 import { createOrganisation } from '../../src/server/services/org-service';
 import { RecordService } from '../../src/server/services/record-service';
 import { actorForEmail } from '../../src/server/services/sync-runner';
@@ -12,13 +13,14 @@ const ROOT = path.resolve(__dirname, '../..');
 const ADMIN = 'admin@contoso.example';
 
 let dataDir: string;
+let database: FreshDatabase;
 
 /** Runs the real `tandem` CLI (through tsx) against the data directory. */
 function tandem(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, TANDEM_DATA_DIR: dataDir, NODE_OPTIONS: '' },
+      env: { ...process.env, TANDEM_DATA_DIR: dataDir, DATABASE_URL: database.url ?? '', NODE_OPTIONS: '' },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -29,7 +31,8 @@ function tandem(args: string[]): Promise<{ code: number | null; out: string }> {
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tandem-sync-cli-'));
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL, dataDir });
+  database = await freshDatabase();
+  const store = await openStore({ databaseUrl: database.url, dataDir });
   const existing = await store.db
     .selectFrom('orgs')
     .select('id')
@@ -55,7 +58,10 @@ beforeAll(async () => {
   });
   await store.close();
 });
-afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await database.drop();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
 
 test('tandem sync activates, syncs incrementally against the saved sandbox, and deactivates', async () => {
   const first = await tandem(['sync', '--user', ADMIN, '--contacts']);
