@@ -25,4 +25,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
+  // Tests start real servers and child processes; a failed one must not leave the run waiting forever.
+  forceExit: true,
 };

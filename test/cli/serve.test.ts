@@ -18,6 +18,7 @@ interface Server {
 }
 
 let dataDir: string;
+const started: ChildProcess[] = [];
 let database: FreshDatabase;
 let port: number;
 let base: string;
@@ -51,6 +52,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A server a failed assertion left running would keep the test run from ever ending.
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
   await database.drop();
   await fs.rm(dataDir, { recursive: true, force: true });
 });
@@ -116,6 +119,7 @@ async function start(): Promise<Server> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
