@@ -34,6 +34,9 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection the server ends (a restart, a failover, an administrator) is dropped from the
+    // pool and replaced on the next query; unhandled, its error would take the whole process down.
+    pool.on('error', (error) => console.warn(`A database connection was closed: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return finishOpen(db, 'postgres');
   }
