@@ -1,66 +1,12 @@
-import type { CrmFieldDescriptor } from '../domain/contact';
-import type { ContactFieldMapping, CustomFieldDefinition } from '../domain/contact-field-mapping';
-import type { GraphContactFieldDescriptor } from '../domain/graph-contact-fields';
-import type { SyncFailure, SyncProgress, SyncReport } from '../sync/engine';
+import type { ContactFieldMapping } from '../domain/contact-field-mapping';
+import type { SyncProgress } from '../sync/engine';
 import type { SyncResource } from '../sync/model';
+import type { ConflictPage, ContactMappingView, LastRun, SyncOverview } from '../sync/sync-views';
 
-/** What the "Microsoft integration" page reads from the server, as plain types (no code of the engine). */
+/** What the "Microsoft integration" page works with: the server's answers and the page's controller. */
 
 export type { SyncProgress };
-
-export const SYNC_RESOURCES: readonly SyncResource[] = ['calendar', 'contacts'];
-
-/** A run as the server keeps it (`GET /api/sync`, `POST /api/sync/{resource}/runs`). */
-export interface LastRun {
-  at: string;
-  startedAt: string | null;
-  mode: SyncReport['mode'];
-  outcome: SyncReport['outcome'];
-  applied: SyncReport['applied'];
-  conflicts: number;
-  failureCount: number;
-  failures: SyncFailure[];
-  refused: SyncReport['refused'];
-}
-
-export interface ResourceStatus {
-  enabled: boolean;
-  initialDone: boolean;
-  /** Some runner holds the lease now. */
-  running: boolean;
-  lastRun: LastRun | null;
-  openConflicts: number;
-}
-
-export type SyncOverview = Record<SyncResource, ResourceStatus>;
-
-export interface ContactMappingView {
-  mapping: ContactFieldMapping;
-  isDefault: boolean;
-  crmFields: CrmFieldDescriptor[];
-  graphFields: GraphContactFieldDescriptor[];
-  /** Per CRM field, the Graph field ids it may map to. */
-  targets: Record<string, string[]>;
-  customFields: CustomFieldDefinition[];
-}
-
-export interface ConflictView {
-  id: string;
-  crmId: string;
-  /** The record as the page names it; null when it is no longer the user's. */
-  record: { label: string; deleted: boolean } | null;
-  field: string;
-  crmValue: unknown;
-  graphValue: unknown;
-  winner: 'crm' | 'graph';
-  losingValue: unknown;
-  createdAt: string;
-}
-
-export interface ConflictPage {
-  items: ConflictView[];
-  next: string | null;
-}
+export * from '../sync/sync-views';
 
 /** One resource's part of "Sync now": its recorded run, or why it did not run. */
 export type SyncNowResult =

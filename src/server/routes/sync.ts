@@ -10,7 +10,8 @@ import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
 import { actorOf } from '../plugins/auth';
-import { SYNC_RESOURCES, SyncSettingsService } from '../services/sync-settings';
+import { SYNC_RESOURCES } from '../../sync/sync-views';
+import { SyncSettingsService } from '../services/sync-settings';
 import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-settings-port';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

@@ -1,15 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { ContactFieldMapping, CustomFieldDefinition } from '../../domain/contact-field-mapping';
-import { SyncEngine, type SyncEngineOptions } from '../../sync/engine';
+import type { SyncEngine, SyncEngineOptions } from '../../sync/engine';
 import type { GraphClient } from '../../sync/graph';
-import { createCalendarGraphPort, createContactsGraphPort } from '../../sync/graph-port';
-import { createContactMapper } from '../../sync/mapping/contact-mapper';
-import { createEventMapper } from '../../sync/mapping/event-mapper';
 import type { SyncResource } from '../../sync/model';
+import { createSyncEngine, mapperFor } from '../../sync/runner';
 import { toPermissions, type Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
 import { badRequest, forbidden, notFound } from '../errors';
-import { openUserCrmPort } from './sync-settings-port';
+import { loadContactMapping, openUserCrmPort } from './sync-settings-port';
 
 /** The member behind an email address, as the actor the sync runs for (CLI and server runs). */
 export async function actorForEmail(db: Kysely<Database>, email: string): Promise<Actor> {
@@ -37,31 +34,6 @@ export async function actorForEmail(db: Kysely<Database>, email: string): Promis
   };
 }
 
-/** The user's contact field mapping (the default one until they edit it) with the org's custom fields. */
-export async function contactMapperFor(db: Kysely<Database>, actor: Actor) {
-  const stored = await db
-    .selectFrom('field_mappings')
-    .select('mapping')
-    .where('org_id', '=', actor.orgId)
-    .where('user_id', '=', actor.userId)
-    .where('resource', '=', 'contacts')
-    .executeTakeFirst();
-  const customFields: CustomFieldDefinition[] = await db
-    .selectFrom('custom_fields')
-    .select(['key', 'label', 'type'])
-    .where('org_id', '=', actor.orgId)
-    .where('resource', '=', 'contacts')
-    .execute();
-  try {
-    return stored
-      ? createContactMapper(stored.mapping as ContactFieldMapping, { customFields })
-      : createContactMapper(undefined, { customFields });
-  } catch (error) {
-    // A mapping that no longer validates (a custom field was removed) must not start a sync.
-    throw badRequest(error instanceof Error ? error.message : String(error));
-  }
-}
-
 export interface SyncEngineSetup extends Omit<SyncEngineOptions, 'resource' | 'graph' | 'crm'> {
   db: Kysely<Database>;
   actor: Actor;
@@ -70,25 +42,26 @@ export interface SyncEngineSetup extends Omit<SyncEngineOptions, 'resource' | 'g
 }
 
 /**
- * The engine for one user and resource over the store and the user's Graph mailbox. The CRM side is
- * the same port the HTTP routes serve, so a run here also follows up a field-mapping change.
+ * The engine for one user and resource over the store and the user's Graph mailbox, with their stored
+ * field mapping. The CRM side is the same port the HTTP routes serve, so a run here also follows up a
+ * field-mapping change.
  */
 export async function syncEngineFor(setup: SyncEngineSetup): Promise<SyncEngine> {
   const { db, actor, resource, graph, ...options } = setup;
-  if (resource === 'calendar') {
-    const mapper = createEventMapper();
-    return new SyncEngine({
-      ...options,
-      resource,
-      crm: await openUserCrmPort(db, actor, resource),
-      graph: createCalendarGraphPort({ client: graph, mapper }),
-    });
+  const stored = resource === 'contacts' ? await loadContactMapping(db, actor) : undefined;
+  try {
+    // Checked before anything else: a mapping that no longer validates (a custom field was removed)
+    // must not start a sync.
+    mapperFor(resource, stored?.mapping, stored?.customFields);
+  } catch (error) {
+    throw badRequest(error instanceof Error ? error.message : String(error));
   }
-  const mapper = await contactMapperFor(db, actor);
-  return new SyncEngine({
+  return createSyncEngine({
     ...options,
     resource,
+    graph,
     crm: await openUserCrmPort(db, actor, resource),
-    graph: createContactsGraphPort({ client: graph, mapper }),
+    contactMapping: stored?.mapping,
+    customFields: stored?.customFields,
   });
 }

@@ -1,71 +1,28 @@
 import { sql, type Kysely } from 'kysely';
-import type { CrmFieldDescriptor } from '../../domain/contact';
 import {
   crmContactFieldCatalogue,
   graphTargetsFor,
   validateContactFieldMapping,
   type ContactFieldMapping,
-  type CustomFieldDefinition,
 } from '../../domain/contact-field-mapping';
-import { GRAPH_CONTACT_FIELDS, type GraphContactFieldDescriptor } from '../../domain/graph-contact-fields';
-import type { SyncFailure, SyncReport } from '../../sync/engine';
+import { GRAPH_CONTACT_FIELDS } from '../../domain/graph-contact-fields';
+import type { SyncReport } from '../../sync/engine';
 import type { SyncResource } from '../../sync/model';
+import {
+  SYNC_RESOURCES,
+  type ConflictPage,
+  type ContactMappingView,
+  type LastRun,
+  type ResourceStatus,
+} from '../../sync/sync-views';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
 import { HttpError, notFound } from '../errors';
 import { crmResource } from './sync-crm-port';
 import { loadContactMapping, markRemap } from './sync-settings-port';
 
-export const SYNC_RESOURCES: readonly SyncResource[] = ['calendar', 'contacts'];
-
 /** Failures kept with a run's summary; the count is always exact. */
 const KEPT_FAILURES = 20;
-
-export interface LastRun {
-  at: string;
-  startedAt: string | null;
-  mode: SyncReport['mode'];
-  outcome: SyncReport['outcome'];
-  applied: SyncReport['applied'];
-  conflicts: number;
-  failureCount: number;
-  failures: SyncFailure[];
-  refused: SyncReport['refused'];
-}
-
-export interface ResourceStatus {
-  enabled: boolean;
-  initialDone: boolean;
-  /** A runner holds the lease now. */
-  running: boolean;
-  lastRun: LastRun | null;
-  openConflicts: number;
-}
-
-export interface ContactMappingView {
-  mapping: ContactFieldMapping;
-  isDefault: boolean;
-  crmFields: CrmFieldDescriptor[];
-  /** Graph fields a CRM field may map to; fields the API does not expose are never listed. */
-  graphFields: GraphContactFieldDescriptor[];
-  /** Per CRM field, the Graph field ids the editor may offer it (its current target included). */
-  targets: Record<string, string[]>;
-  customFields: CustomFieldDefinition[];
-}
-
-export interface ConflictView {
-  id: string;
-  crmId: string;
-  /** The record as the page names it; null when it is no longer the user's. */
-  record: { label: string; deleted: boolean } | null;
-  field: string;
-  crmValue: unknown;
-  graphValue: unknown;
-  winner: 'crm' | 'graph';
-  /** The value that was overwritten, kept for review. */
-  losingValue: unknown;
-  createdAt: string;
-}
 
 /** What the "Microsoft integration" page reads and edits: status, last runs, field mapping, conflicts. */
 export class SyncSettingsService {
@@ -203,7 +160,7 @@ export class SyncSettingsService {
     actor: Actor,
     resource: SyncResource,
     options: { limit: number; before?: string },
-  ): Promise<{ items: ConflictView[]; next: string | null }> {
+  ): Promise<ConflictPage> {
     let query = this.db
       .selectFrom('conflicts')
       .select(['id', 'crm_id', 'field', 'crm_value', 'graph_value', 'winner', 'created_at'])

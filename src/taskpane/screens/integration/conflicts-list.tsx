@@ -7,6 +7,7 @@ import { useIntegrationT, type IntegrationKey, type IntegrationTranslate } from 
 import { SYNC_RESOURCES, type ConflictView, type SyncController } from '../../sync-views';
 import { ErrorBar } from '../error-bar';
 import { resourceName } from './sync-errors';
+import { EVENT_FIELDS } from '../../../sync/mapping/event-mapper';
 
 type Item = ConflictView & { resource: SyncResource };
 
@@ -151,23 +152,7 @@ function fieldLabel(ti: IntegrationTranslate, locale: Locale, item: Item): strin
   return key in EVENT_FIELD_KEYS ? ti(key as IntegrationKey) : item.field;
 }
 
-const EVENT_FIELD_KEYS = Object.fromEntries(
-  [
-    'title',
-    'description',
-    'location',
-    'isAllDay',
-    'start',
-    'end',
-    'startDate',
-    'endDate',
-    'timeZone',
-    'attendees',
-    'reminderMinutes',
-    'recurrence',
-    'exceptions',
-  ].map((f) => [`integration.eventField.${f}`, true]),
-);
+const EVENT_FIELD_KEYS = Object.fromEntries(EVENT_FIELDS.map((f) => [`integration.eventField.${f}`, true]));
 
 function showValue(ti: IntegrationTranslate, value: unknown): string {
   if (value === null || value === undefined || value === '') return ti('integration.empty');
