@@ -7,7 +7,10 @@
  *   npm run bench:sync                       # PGlite; PostgreSQL when DATABASE_URL is set
  *   BENCH_CONTACTS=1000 BENCH_EVENTS=500 npm run bench:sync      # a quick run
  *
- * The sandbox runs in a child process, so the memory and CPU of Outlook's side are not the sync's.
+ * The sandbox runs in a child process, so the memory and CPU of Outlook's side are not the sync's; so
+ * does the CRM server with its store (bench/crm-server.ts), and the engine reaches it the way the add-in
+ * and `tandem sync --crm-url` do, through `HttpCrmPort`. BENCH_CRM=db runs the engine over the store in
+ * this process instead (the server-side runner's `DbCrmPort`), the store's memory then counted too.
  * Outlook's limits are kept but its clock runs BENCH_TIME_SCALE (10) times faster: the 10,000 requests
  * per 10 minutes become 10,000 per 60 s, and a Graph call of ~200 ms becomes BENCH_LATENCY_MS (20) ms.
  * BENCH_WINDOW_REQUESTS / BENCH_WINDOW_MS override the window; BENCH_SEQUENTIAL=1 syncs contacts,
@@ -16,15 +19,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { toPermissions, type Actor } from '../src/server/auth/permissions';
-import { openStore, type Store } from '../src/server/db/store';
-import { createOrganisation } from '../src/server/services/org-service';
-import { RecordService } from '../src/server/services/record-service';
-import { DbCrmPort } from '../src/server/services/sync-crm-port';
-import { demoContact, demoEvent, random } from '../src/cli/seed-data';
 import { SyncEngine, type SyncReport } from '../src/sync/engine';
+import { HttpCrmPort } from '../src/sync/http-crm-port';
 import { createGraphClient, type GraphClient } from '../src/sync/graph';
 import { createCalendarGraphPort, createContactsGraphPort } from '../src/sync/graph-port';
 import { createContactMapper } from '../src/sync/mapping/contact-mapper';
@@ -39,6 +36,7 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const WINDOW_REQUESTS = Number(process.env.BENCH_WINDOW_REQUESTS ?? 10_000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? Math.round(600_000 / TIME_SCALE));
 const SEQUENTIAL = process.env.BENCH_SEQUENTIAL === '1';
+const CRM_MODE = process.env.BENCH_CRM === 'db' ? 'db' : 'http';
 const CONCURRENCY = 4;
 const USER = 'admin@contoso.example';
 
@@ -77,7 +75,7 @@ const line = (label: string, value: string) => console.log(`  ${label.padEnd(34)
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox();
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL, poolSize: 4 });
+  const crmSide = CRM_MODE === 'db' ? await inProcessCrm() : await crmServer();
   try {
     const admin = <T>(method: string, route: string, body?: unknown) =>
       json<T>(`${sandbox.origin}/sandbox/admin/${route}`, method, body);
@@ -131,7 +129,7 @@ async function main(): Promise<void> {
 
     console.log(
       `Sync benchmark: ${CONTACTS.toLocaleString('en')} contacts + ${EVENTS.toLocaleString('en')} events ` +
-        `of one user, store ${store.kind}, Graph sandbox over HTTP in a child process`,
+        `of one user; ${crmSide.describe}; Graph sandbox over HTTP in a child process`,
     );
     console.log(
       `  limits: ${limits.requestsPerWindow.toLocaleString('en')} requests per ${seconds(limits.windowMs)}, ` +
@@ -141,14 +139,14 @@ async function main(): Promise<void> {
     );
     console.log(`  machine: ${availableParallelism()} cores, shared with other work\n`);
 
-    const actor = await seed(store);
-    const engines = (resource: SyncResource) => engineFor(store, actor, graph, resource);
+    console.log(crmSide.seeded + '\n');
+    const engines = (resource: SyncResource) => engineFor(crmSide, graph, resource);
 
     // ---- initial sync -----------------------------------------------------------------------------
     const items = CONTACTS + EVENTS;
     const rss = sampleRss();
     const before = await stats();
-    const cpu0 = { ours: process.cpuUsage(), sandbox: sandbox.cpuMs() };
+    const cpu0 = { ours: process.cpuUsage(), sandbox: sandbox.cpuMs(), crm: crmSide.child?.cpuMs() ?? 0 };
     const started = performance.now();
     Object.assign(wire, { lastBusy: started, idleMs: 0, batchMs: 0, batchCalls: 0, batchInner: 0 });
     const timings = new Timings();
@@ -172,6 +170,7 @@ async function main(): Promise<void> {
     const peakRss = rss.stop();
     const cpu = process.cpuUsage(cpu0.ours);
     const sandboxCpuMs = sandbox.cpuMs() - cpu0.sandbox;
+    const crmCpuMs = (crmSide.child?.cpuMs() ?? 0) - cpu0.crm;
     const initial = diff(await stats(), before);
     for (const r of reports) {
       const created = r.applied.createGraph ?? 0;
@@ -210,7 +209,7 @@ async function main(): Promise<void> {
     );
     line(
       'peak RSS of this process',
-      `${mb(peakRss.peak)} (${mb(peakRss.start)} before the sync: the store and the seeding; ` +
+      `${mb(peakRss.peak)} (${mb(peakRss.start)} before the sync${CRM_MODE === 'db' ? ': the store and the seeding' : ''}; ` +
         `JavaScript heap at most ${mb(peakRss.heap)}; peak while ${peakRss.when})  ` +
         `target ≤ ${TARGET.rssMb} MB  ${verdict(peakRss.peak <= TARGET.rssMb * 1024 * 1024)}`,
     );
@@ -225,7 +224,8 @@ async function main(): Promise<void> {
     );
     line(
       'CPU used meanwhile',
-      `${seconds((cpu.user + cpu.system) / 1000)} by this process (engine, client, store), ` +
+      `${seconds((cpu.user + cpu.system) / 1000)} by this process (engine, clients` +
+        `${crmSide.child ? `), ${seconds(crmCpuMs)} by the CRM server` : ', store)'}, ` +
         `${seconds(sandboxCpuMs)} by the sandbox, of ${availableParallelism()} cores × ${seconds(elapsed)} ` +
         `(other work shares these cores)`,
     );
@@ -272,11 +272,7 @@ async function main(): Promise<void> {
 
     // ---- one contact changed ----------------------------------------------------------------------
     console.log('\nOne contact changed in the CRM, synced');
-    const records = new RecordService(store.db);
-    const page = await records.list(actor, 'contacts', { limit: 1, owner: 'me', deleted: false });
-    const changed = page.items[0];
-    if (!changed) throw new Error('no contact to change');
-    await records.update(actor, 'contacts', changed.id, { title: 'Head of Benchmarks' });
+    await crmSide.changeOneContact({ title: 'Head of Benchmarks' });
     {
       const { crm, port } = engines('contacts');
       const changeTimings = new Timings();
@@ -302,12 +298,15 @@ async function main(): Promise<void> {
 
     console.log(
       `\n${misses === 0 ? 'Every target met.' : `${misses} target${misses > 1 ? 's' : ''} missed.`} ` +
-        `Sandbox process peak RSS: ${sandbox.peakRss()} (Outlook's side, not counted).`,
+        `Peak RSS of the sandbox process: ${sandbox.peakRss()} (Outlook's side, not counted)` +
+        (crmSide.child
+          ? `; of the CRM server process: ${crmSide.child.peakRss()} (the store's side, not counted).`
+          : '.'),
     );
     if (misses > 0) process.exitCode = 1;
   } finally {
-    await store.close();
-    sandbox.stop();
+    await crmSide.close();
+    await sandbox.stop();
   }
 }
 
@@ -327,68 +326,77 @@ function lowerBound(n: number): { ms: number; why: string } {
     : { ms: byLatency, why: `${n.toLocaleString('en')} × ${LATENCY_MS} ms ÷ ${CONCURRENCY} at once` };
 }
 
-function engineFor(store: Store, actor: Actor, graph: GraphClient, resource: SyncResource) {
+function engineFor(crmSide: CrmSide, graph: GraphClient, resource: SyncResource) {
   if (resource === 'calendar') {
+    const mapper = createEventMapper();
     return {
-      crm: new DbCrmPort(store.db, actor, resource, createEventMapper()),
+      crm: crmSide.port(resource, mapper),
       port: createCalendarGraphPort({ client: graph, mapper: createEventMapper() }),
     };
   }
+  const mapper = createContactMapper();
   return {
-    crm: new DbCrmPort(store.db, actor, resource, createContactMapper()),
+    crm: crmSide.port(resource, mapper),
     port: createContactsGraphPort({ client: graph, mapper: createContactMapper() }),
   };
 }
 
-/** One organisation, its admin owning every record; records created through the record service in bulk. */
-async function seed(store: Store): Promise<Actor> {
-  const started = performance.now();
-  const tenantId = randomUUID();
-  const email = `bench-${tenantId.slice(0, 8)}@bench.example`;
-  const org = await createOrganisation(store.db, {
-    tenantId,
-    name: 'Bench',
-    edition: 'paid',
-    admin: { email, displayName: 'Bench', msTenantId: tenantId, msObjectId: randomUUID() },
-  });
-  const actor: Actor = {
-    userId: org.adminUserId,
-    orgId: org.orgId,
-    email,
-    isSuperAdmin: true,
-    permissions: toPermissions([]),
+/** Where the CRM records live and how the engine reaches them. */
+interface CrmSide {
+  describe: string;
+  seeded: string;
+  port(
+    resource: SyncResource,
+    mapper: ReturnType<typeof createContactMapper | typeof createEventMapper>,
+  ): CrmPort;
+  changeOneContact(fields: Record<string, unknown>): Promise<void>;
+  child?: { peakRss(): string; cpuMs(): number };
+  close(): Promise<void>;
+}
+
+/** The Tandem server and its store in a child process, reached over HTTP with a member's token. */
+async function crmServer(): Promise<CrmSide> {
+  const child = await startChild<{ url: string; token: string; seedMs: number }>('bench/crm-server.ts', []);
+  const { url, token, seedMs } = child.ready;
+  const api = async <T>(method: string, route: string, body?: unknown): Promise<T> =>
+    json<T>(`${url}${route}`, method, body, { authorization: `Bearer ${token}` });
+  const health = await api<{ store: string }>('GET', '/api/health');
+  return {
+    describe: `CRM server (store ${health.store}) in a child process, reached over HTTP (HttpCrmPort)`,
+    seeded: seededLine(seedMs),
+    port: (resource) => new HttpCrmPort({ baseUrl: url, resource, token: async () => token }),
+    async changeOneContact(fields) {
+      const page = await api<{ items: { id: string; version: number }[] }>(
+        'GET',
+        '/api/contacts?owner=me&limit=1',
+      );
+      const first = page.items[0];
+      if (!first) throw new Error('no contact to change');
+      await api('PATCH', `/api/contacts/${first.id}`, fields);
+    },
+    child,
+    close: async () => child.stop(),
   };
-  const service = new RecordService(store.db);
-  const next = random(42);
-  const today = new Date().toISOString().slice(0, 10);
-  // Origin `api`: created one by one as far as eligibility goes (imports would be left out).
-  for (let i = 0; i < CONTACTS; i += 1000) {
-    const n = Math.min(1000, CONTACTS - i);
-    await service.createMany(
-      actor,
-      'contacts',
-      Array.from({ length: n }, (_, j) => ({
-        fields: { ...demoContact(next, i + j) },
-        origin: 'api' as const,
-      })),
-    );
-  }
-  for (let i = 0; i < EVENTS; i += 1000) {
-    const n = Math.min(1000, EVENTS - i);
-    await service.createMany(
-      actor,
-      'events',
-      Array.from({ length: n }, (_, j) => ({
-        fields: { ...demoEvent(next, i + j, today) },
-        origin: 'api' as const,
-      })),
-    );
-  }
-  console.log(
+}
+
+/** The store in this process (loaded only then: it weighs on this process's memory). */
+async function inProcessCrm(): Promise<CrmSide> {
+  const { openInProcessCrm } = await import('./bench-crm');
+  const crm = await openInProcessCrm({ contacts: CONTACTS, events: EVENTS });
+  return {
+    describe: `store ${crm.kind} in this process (DbCrmPort)`,
+    seeded: seededLine(crm.seedMs),
+    port: crm.port,
+    changeOneContact: crm.changeOneContact,
+    close: crm.close,
+  };
+}
+
+function seededLine(ms: number): string {
+  return (
     `Seeded ${CONTACTS.toLocaleString('en')} contacts and ${EVENTS.toLocaleString('en')} events ` +
-      `(1 in 15 a weekly series, 1 in 10 all-day) in ${seconds(performance.now() - started)} (not measured)\n`,
+    `(1 in 15 a weekly series, 1 in 10 all-day) in ${seconds(ms)} (not measured)`
   );
-  return actor;
 }
 
 /** Total time spent in each port method (calls of both resources overlap when they run at once). */
@@ -472,39 +480,62 @@ function formatRoutes(byRoute: Record<string, number>): string {
     .join(', ');
 }
 
-async function json<T = Record<string, unknown>>(url: string, method: string, body?: unknown): Promise<T> {
+async function json<T = Record<string, unknown>>(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(url, {
     method,
-    ...(body !== undefined
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : {}),
+    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** The sandbox on its own port, in a child process. */
+/** The Graph sandbox on its own port, in a child process. */
 async function startSandbox() {
+  const child = await startChild('src/sandbox/main.ts', ['--port', '0', '--host', '127.0.0.1'], (out) => {
+    const port = /listening on https?:\/\/[^:]+:(\d+)/.exec(out)?.[1];
+    return port ? `http://127.0.0.1:${port}` : undefined;
+  });
+  return { ...child, origin: child.ready };
+}
+
+/** The first JSON line a child prints. */
+function jsonLine<T>(out: string): T | undefined {
+  const end = out.indexOf('\n');
+  return end < 0 ? undefined : (JSON.parse(out.slice(0, end)) as T);
+}
+
+/** A TypeScript entry point of this repository in a child process; `ready` reads what it announces. */
+async function startChild<T>(
+  script: string,
+  args: string[],
+  ready: (out: string) => T | undefined = jsonLine,
+) {
   const root = path.resolve(__dirname, '..');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'src/sandbox/main.ts'), '--port', '0', '--host', '127.0.0.1'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const origin = await new Promise<string>((resolve, reject) => {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const announced = await new Promise<T>((resolve, reject) => {
     let out = '';
-    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const port = /listening on https?:\/\/[^:]+:(\d+)/.exec(out)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
+      const value = ready(out);
+      if (value !== undefined) resolve(value);
     });
   });
   child.removeAllListeners('exit');
+  child.stdout!.removeAllListeners('data');
   child.stdout!.resume();
   return {
-    origin,
+    ready: announced,
     peakRss(): string {
       try {
         const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
@@ -513,7 +544,7 @@ async function startSandbox() {
         return 'unknown';
       }
     },
-    /** CPU time (user + system) the sandbox process has used, from /proc. */
+    /** CPU time (user + system) the process has used, from /proc. */
     cpuMs(): number {
       try {
         const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -522,7 +553,12 @@ async function startSandbox() {
         return NaN;
       }
     },
-    stop: () => child.kill('SIGTERM'),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 

@@ -278,20 +278,35 @@ export class SyncEngine {
     const transactionIds = new Map(unresolved.map((p) => [p.crmId, p.transactionId]));
     const total = planned.actions.length;
     this.progress('apply', 0, total);
-    // One group's CRM commit runs while the next group's Outlook writes are in flight: each action
-    // still commits only after its own write, so a crash anywhere leaves nothing half-linked.
+    // The CRM work around a group's Outlook writes overlaps them: the next group's journal entries
+    // are stored and the previous group's commit runs while this group's writes are in flight. Each
+    // write still leaves only after its own journal entry is stored, and each action commits only
+    // after its own write, so a crash anywhere leaves nothing half-linked.
+    const groups: Action[][] = [];
+    for (let i = 0; i < total; i += this.groupSize) groups.push(planned.actions.slice(i, i + this.groupSize));
+    const journal = (group: readonly Action[] | undefined) => {
+      const journalled = group ? this.journalWrites(group, linkByCrm, transactionIds) : undefined;
+      // Awaited in its turn; this only keeps Node from calling it unhandled meanwhile.
+      journalled?.catch(() => undefined);
+      return journalled;
+    };
+    let journalled = journal(groups[0]);
     let committing: Promise<void> = Promise.resolve();
-    for (let i = 0; i < total; i += this.groupSize) {
-      if (i > 0 && !(await this.crm.acquireLease(this.holder, this.leaseMs)))
+    let done = 0;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g] as Action[];
+      const writes = (await journalled) as JournalledWrites;
+      if (g > 0 && !(await this.crm.acquireLease(this.holder, this.leaseMs)))
         throw new SyncBusyError(this.resource);
-      const group = planned.actions.slice(i, i + this.groupSize);
-      const written = await this.sendToGraph(containerId, group, linkByCrm, transactionIds);
+      const writing = this.sendToGraph(containerId, writes);
+      journalled = journal(groups[g + 1]);
+      const written = await writing;
       await committing;
-      const done = Math.min(i + group.length, total);
+      done += group.length;
+      const groupDone = done;
       committing = this.commitGroup(containerId, group, written, linkByCrm, applied, failures).then(() =>
-        this.progress('apply', done, total),
+        this.progress('apply', groupDone, total),
       );
-      // Seen by the next `await committing`; this only keeps Node from calling it unhandled meanwhile.
       committing.catch(() => undefined);
     }
     await committing;
@@ -329,13 +344,15 @@ export class SyncEngine {
     if (onlyEchoes) await this.crm.saveState({ graphCursor: read.cursor });
   }
 
-  /** Outlook writes, one per action that needs one; the outcomes by action. */
-  private async sendToGraph(
-    containerId: string,
+  /**
+   * The Outlook writes of a group, one per action that needs one, with the creates and deletions
+   * among them journalled in the CRM first (a crash or a lost answer then replays into a no-op).
+   */
+  private async journalWrites(
     group: readonly Action[],
     linkByCrm: ReadonlyMap<string, Link>,
     transactionIds: Map<string, string>,
-  ): Promise<Map<Action, Outcome<GraphWritten>>> {
+  ): Promise<JournalledWrites> {
     const writes: GraphWrite[] = [];
     const writeIndex = new Map<Action, number>();
     const newPending: PendingWrite[] = [];
@@ -358,6 +375,14 @@ export class SyncEngine {
       }
     }
     if (newPending.length > 0) await this.crm.addPending(newPending);
+    return { writes, writeIndex };
+  }
+
+  /** Sends a group's journalled writes; the outcomes by action. */
+  private async sendToGraph(
+    containerId: string,
+    { writes, writeIndex }: JournalledWrites,
+  ): Promise<Map<Action, Outcome<GraphWritten>>> {
     const written = writes.length > 0 ? await this.graph.write(containerId, writes) : [];
     const byAction = new Map<Action, Outcome<GraphWritten>>();
     for (const [action, index] of writeIndex) {
@@ -430,6 +455,12 @@ export class SyncEngine {
   private progress(phase: SyncPhase, done: number, total: number): void {
     this.onProgress({ resource: this.resource, phase, done, total });
   }
+}
+
+interface JournalledWrites {
+  writes: GraphWrite[];
+  /** Which write carries each action (actions with nothing to write in Outlook have none). */
+  writeIndex: Map<Action, number>;
 }
 
 function graphWrite(action: Action, transactionId: (crmId: string) => string): GraphWrite | null {

@@ -265,6 +265,41 @@ describe('lease, crashes and retries', () => {
     expect(crm.lease).toBeNull();
   });
 
+  test('each write leaves after its journal entry; the next group is journalled while this one is written', async () => {
+    const { graph, crm, engine } = setup({ groupSize: 2 });
+    for (let i = 0; i < 6; i++) crm.userCreate({ name: `P${i}` });
+    const log: string[] = [];
+    const journalled = new Set<string>();
+    const addPending = crm.addPending.bind(crm);
+    crm.addPending = async (pending) => {
+      log.push(`journal ${pending.map((p) => p.crmId).join(',')} starts`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await addPending(pending);
+      for (const p of pending) journalled.add(p.crmId);
+      log.push('journal stored');
+    };
+    const write = graph.write.bind(graph);
+    graph.write = async (containerId, writes) => {
+      for (const w of writes) if (w.op === 'create') expect(journalled.has(w.crmId)).toBe(true);
+      log.push('write starts');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      log.push('write done');
+      return write(containerId, writes);
+    };
+    expect((await engine().activate()).applied).toEqual({ createGraph: 6 });
+    // Three groups: the journal of groups 2 and 3 is stored while the write before it is in flight.
+    const order = log.map((entry) => entry.replace(/ [^ ]+ starts$/, ' starts'));
+    expect(order.slice(0, 7)).toEqual([
+      'journal starts',
+      'journal stored',
+      'write starts',
+      'journal starts',
+      'journal stored',
+      'write done',
+      'write starts',
+    ]);
+  });
+
   test('a crash after Outlook created items but before their links were stored: the rerun re-links', async () => {
     const { graph, crm, engine } = setup();
     graph.honoursTransactionId = false;
