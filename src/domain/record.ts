@@ -5,6 +5,16 @@ export const ORIGINS = ['ui', 'api', 'import', 'migration', 'sync'] as const;
 export type Origin = (typeof ORIGINS)[number];
 
 export const RESOURCES = ['contacts', 'events'] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The distinct ids among `ids` that can name a CRM record (a UUID). Others, such as an Outlook item's
+ * marker written by another program, name none.
+ */
+export function recordIds(ids: readonly string[]): string[] {
+  return [...new Set(ids)].filter((id) => UUID.test(id));
+}
 export type Resource = (typeof RESOURCES)[number];
 
 /** Bookkeeping every CRM record carries next to its own fields. */

@@ -237,9 +237,6 @@ export class SyncEngine {
       this.progress('done', 0, 0);
       return this.report(mode, 'done', [], [], null);
     }
-    const links = await loadLinks();
-    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
-    const linkedGraphIds = new Set(links.map((l) => l.graphId));
     const unresolved = pending.filter((p) => p.kind === 'create');
     // Deletions we sent before a crash come back in the delta: they are ours, not the user's.
     const ourDeletes = new Set(pending.flatMap((p) => (p.kind === 'delete' ? [p.graphId] : [])));
@@ -257,6 +254,23 @@ export class SyncEngine {
         )),
       );
     }
+    // An incremental run reads only the links of what changed (unless the Graph port needed them all).
+    let links: Link[];
+    let linkedTotal: number;
+    if (linksLoaded || mode !== 'incremental') {
+      links = await loadLinks();
+      linkedTotal = links.length;
+    } else {
+      const crmIds = [...crmChanges.map((c) => c.crmId), ...pending.map((p) => p.crmId)];
+      const graphIds = [...ourDeletes];
+      for (const g of graphChanges) {
+        graphIds.push(g.graphId);
+        if (!g.deleted && g.marker !== null) crmIds.push(g.marker);
+      }
+      ({ links, total: linkedTotal } = await this.crm.findLinks({ crmIds, graphIds }));
+    }
+    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
+    const linkedGraphIds = new Set(links.map((l) => l.graphId));
     // The planner pairs a marked item with its record only if it sees the record's current state.
     const known = new Set(crmChanges.map((c) => c.crmId));
     const wanted = new Set<string>();
@@ -270,7 +284,7 @@ export class SyncEngine {
     this.progress('collect', 2, 2);
 
     this.progress('plan', 0, 1);
-    const planned = plan(links, crmChanges, graphChanges, this.policy);
+    const planned = plan(links, crmChanges, graphChanges, this.policy, linkedTotal);
     if (planned.refused) return this.report(mode, 'refused', [], [], planned.refused);
 
     const applied: Action[] = [];
@@ -328,15 +342,18 @@ export class SyncEngine {
    * the next run's read small: the cursor moves past them only if nothing else changed meanwhile.
    */
   private async absorbEchoes(containerId: string, cursor: string): Promise<void> {
-    const links = await this.crm.loadLinks();
-    const byGraph = new Map(links.map((l) => [l.graphId, l]));
+    let all: Promise<Link[]> | undefined;
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, async () => links);
+      read = await this.graph.changes(containerId, cursor, () => (all ??= this.crm.loadLinks()));
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;
     }
+    const links = all
+      ? await all
+      : (await this.crm.findLinks({ crmIds: [], graphIds: read.changes.map((g) => g.graphId) })).links;
+    const byGraph = new Map(links.map((l) => [l.graphId, l]));
     const onlyEchoes = read.changes.every((g) => {
       const link = byGraph.get(g.graphId);
       return g.deleted ? link === undefined : link !== undefined && sameSnapshot(link.snapshot, g.snapshot);

@@ -1,3 +1,4 @@
+import { recordIds } from '../domain/record';
 import type { CrmChange, Link } from './changes';
 import type { SyncReport } from './engine';
 import type { SyncResource } from './model';
@@ -6,6 +7,8 @@ import {
   type CrmCommit,
   type CrmPort,
   type EligibleRecords,
+  type FoundLinks,
+  type LinkQuery,
   type Outcome,
   type PortErrorKind,
   type SyncState,
@@ -119,6 +122,34 @@ export class HttpCrmPort implements CrmPort {
     return (await this.call<{ links: Link[] }>({ method: 'GET', path: '/links', idempotent: true })).links;
   }
 
+  /** Over as many calls as the id lists need; the total comes with each answer. */
+  async findLinks(query: LinkQuery): Promise<FoundLinks> {
+    const crmIds = recordIds(query.crmIds);
+    const graphIds = [...new Set(query.graphIds)];
+    const found = new Map<string, Link>();
+    let total = 0;
+    const calls = Math.max(
+      1,
+      Math.ceil(crmIds.length / CRM_HTTP_LIMITS.ids),
+      Math.ceil(graphIds.length / CRM_HTTP_LIMITS.ids),
+    );
+    for (let i = 0; i < calls; i++) {
+      const at = i * CRM_HTTP_LIMITS.ids;
+      const answer = await this.call<FoundLinks>({
+        method: 'POST',
+        path: '/links/find',
+        body: {
+          crmIds: crmIds.slice(at, at + CRM_HTTP_LIMITS.ids),
+          graphIds: graphIds.slice(at, at + CRM_HTTP_LIMITS.ids),
+        },
+        idempotent: true,
+      });
+      for (const link of answer.links) found.set(link.crmId, link);
+      total = answer.total;
+    }
+    return { links: [...found.values()], total };
+  }
+
   async loadPending(): Promise<Pending[]> {
     return (await this.call<{ pending: Pending[] }>({ method: 'GET', path: '/pending', idempotent: true }))
       .pending;
@@ -155,7 +186,7 @@ export class HttpCrmPort implements CrmPort {
 
   async getRecords(crmIds: readonly string[]): Promise<CrmChange[]> {
     const out: CrmChange[] = [];
-    for (const part of chunks(crmIds, CRM_HTTP_LIMITS.ids)) {
+    for (const part of chunks(recordIds(crmIds), CRM_HTTP_LIMITS.ids)) {
       const answer = await this.call<{ records: CrmChange[] }>({
         method: 'POST',
         path: '/records',

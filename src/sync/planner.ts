@@ -73,11 +73,17 @@ export interface Plan {
 
 type CrmState = { deleted: true; snapshot?: Snapshot } | { deleted: false; snapshot: Snapshot };
 
+/**
+ * `links` must hold at least the links of every record and item in the changes (and of every record
+ * an item's marker names); `linkedTotal` is how many links there are in all, for the mass-delete
+ * guard, when `links` holds only those.
+ */
 export function plan(
   links: readonly Link[],
   crmChanges: readonly CrmChange[],
   graphChanges: readonly GraphChange[],
   policy: SyncPolicy = DEFAULT_POLICY,
+  linkedTotal: number = links.length,
 ): Plan {
   const crm = collapseCrm(crmChanges);
   const graph = collapseGraph(graphChanges);
@@ -146,7 +152,7 @@ export function plan(
     actions.push({ type: 'createGraph', crmId, snapshot: normalizeSnapshot(c.snapshot), replaces: null });
   }
 
-  const refused = massDeleteRefusal(actions, linkByCrm, policy);
+  const refused = massDeleteRefusal(actions, linkByCrm, linkedTotal, policy);
   return refused ? { actions: [], refused } : { actions, refused: null };
 }
 
@@ -280,10 +286,10 @@ function collapseGraph(changes: readonly GraphChange[]): Map<string, GraphChange
 function massDeleteRefusal(
   actions: readonly Action[],
   links: ReadonlyMap<string, Link>,
+  linked: number,
   policy: SyncPolicy,
 ): PlanRefusal | null {
   if (policy.massDelete === false) return null;
-  const linked = links.size;
   const deletions = { crm: 0, graph: 0 };
   for (const a of actions) {
     if (a.type === 'deleteCrm') deletions.crm++;

@@ -118,6 +118,17 @@ export interface CrmCommit {
   conflicts?: readonly Conflict[];
 }
 
+export interface LinkQuery {
+  crmIds: readonly string[];
+  graphIds: readonly string[];
+}
+
+export interface FoundLinks {
+  links: Link[];
+  /** Links of the user and resource in all, found or not. */
+  total: number;
+}
+
 export interface EligibleRecords {
   records: { crmId: string; snapshot: Snapshot }[];
   /** Change-feed position taken before reading, so nothing written meanwhile is missed. */
@@ -131,7 +142,13 @@ export interface CrmPort {
   releaseLease(holder: string): Promise<void>;
   loadState(): Promise<SyncState>;
   saveState(patch: Partial<SyncState>): Promise<void>;
+  /** Every link of the user and resource. */
   loadLinks(): Promise<Link[]>;
+  /**
+   * The links naming any of these records or Outlook items, and how many links there are in all: an
+   * incremental run needs only the links of what changed (and the total, for the mass-delete guard).
+   */
+  findLinks(query: LinkQuery): Promise<FoundLinks>;
   loadPending(): Promise<PendingWrite[]>;
   /** Records writes about to be sent; storing or removing a record's link clears its entry. */
   addPending(pending: readonly PendingWrite[]): Promise<void>;

@@ -115,6 +115,35 @@ describe('incremental sync', () => {
     expect((await engine().sync()).applied).toEqual({});
   });
 
+  test('an incremental run reads only the links of what changed; the guard still counts them all', async () => {
+    const { graph, crm, engine } = setup();
+    const ids = Array.from({ length: 12 }, (_, i) => crm.userCreate({ name: `P${i}` }));
+    await engine().activate();
+    const before = { ...crm.calls };
+    const asked: { crmIds: readonly string[]; graphIds: readonly string[] }[] = [];
+    const findLinks = crm.findLinks.bind(crm);
+    crm.findLinks = async (query) => {
+      asked.push(query);
+      return findLinks(query);
+    };
+    crm.userEdit(ids[3]!, { name: 'P3 edited' });
+    expect((await engine().sync()).applied).toEqual({ update: 1 });
+    expect(crm.calls.loadLinks).toBe(before.loadLinks);
+    // The run's own: the edited record; then reading its own write back: the item it wrote.
+    const graphId = crm.links.get(ids[3]!)!.graphId;
+    expect(asked).toEqual([
+      { crmIds: [ids[3]], graphIds: [] },
+      { crmIds: [], graphIds: [graphId] },
+    ]);
+
+    // Seven of twelve deleted in Outlook: the guard sees all twelve links, not the seven found.
+    for (const id of ids.slice(0, 7)) graph.userDelete(crm.links.get(id)!.graphId);
+    const report = await engine().sync();
+    expect(report.outcome).toBe('refused');
+    expect(report.refused).toMatchObject({ linked: 12, deletions: { crm: 7, graph: 0 } });
+    expect(crm.calls.loadLinks).toBe(before.loadLinks);
+  });
+
   test('our own writes are read back at the end of the run, so the next run’s delta is empty', async () => {
     const { graph, crm, engine } = setup();
     for (let i = 0; i < 5; i++) crm.userCreate({ name: `P${i}` });

@@ -300,6 +300,42 @@ describe.each<PortKind>(['database', 'HTTP'])('CrmPort over %s with the engine',
     expect(await crm.loadPending()).toEqual([{ crmId: ids[1], kind: 'delete', graphId: 'AAMk-item=' }]);
     await crm.forget();
   });
+
+  test('links of what changed: found by record or by Outlook id, with the total of all links', async () => {
+    const user = (await createTenant(t.store, t.issuer, { memberCount: 1 })).members[0]!;
+    const { graph, crm, engine } = await setup(user);
+    const svc = records();
+    const me = await actorOf(user);
+    const made = [];
+    for (const firstName of ['Ann', 'Ben', 'Cid', 'Dee']) {
+      made.push(await svc.create(me, 'contacts', { fields: { firstName }, origin: 'ui' }));
+    }
+    await engine().activate();
+    const all = await crm.loadLinks();
+    expect(all).toHaveLength(4);
+    const byCrm = new Map(all.map((l) => [l.crmId, l]));
+    const ben = byCrm.get(made[1]!.id)!;
+    const dee = byCrm.get(made[3]!.id)!;
+    const found = await crm.findLinks({
+      // A marker that is no record id, and an unknown item, find nothing and break nothing.
+      crmIds: [made[1]!.id, made[1]!.id, 'written by another program'],
+      graphIds: [dee.graphId, 'AAMk-unknown='],
+    });
+    expect(found.total).toBe(4);
+    expect(found.links.sort((a, b) => a.crmId.localeCompare(b.crmId))).toEqual(
+      [ben, dee].sort((a, b) => a.crmId.localeCompare(b.crmId)),
+    );
+    expect(await crm.findLinks({ crmIds: [], graphIds: [] })).toEqual({ links: [], total: 4 });
+    // Another user's links stay theirs.
+    const outsider = (await createTenant(t.store, t.issuer, { memberCount: 1 })).members[0]!;
+    const stranger = await openPort(kind, outsider, 'contacts');
+    expect(await stranger.findLinks({ crmIds: [ben.crmId], graphIds: [dee.graphId] })).toEqual({
+      links: [],
+      total: 0,
+    });
+    expect(graph.items.size).toBe(4);
+    await crm.forget();
+  });
 });
 
 describe('HttpCrmPort over HTTP', () => {

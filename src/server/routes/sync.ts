@@ -202,6 +202,19 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
 
     api.get(`${base}/links`, noQuery, async (request) => ({ links: await unmapped(request).loadLinks() }));
 
+    api.post(
+      `${base}/links/find`,
+      {
+        schema: {
+          body: Type.Object(
+            { crmIds: IdList, graphIds: Type.Array(GraphId, { maxItems: CRM_HTTP_LIMITS.ids }) },
+            strict,
+          ),
+        },
+      },
+      async (request) => unmapped(request).findLinks(request.body),
+    );
+
     api.get(`${base}/pending`, noQuery, async (request) => ({
       pending: await unmapped(request).loadPending(),
     }));

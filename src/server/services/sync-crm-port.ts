@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { Resource } from '../../domain/record';
+import { recordIds, type Resource } from '../../domain/record';
 import type { CrmChange, Link } from '../../sync/changes';
 import type { ResourceMapper, Snapshot, SyncResource } from '../../sync/model';
 import {
@@ -8,6 +8,8 @@ import {
   type CrmCommit,
   type CrmPort,
   type EligibleRecords,
+  type FoundLinks,
+  type LinkQuery,
   type Outcome,
   type PendingWrite,
   type PortErrorKind,
@@ -153,6 +155,42 @@ export class DbCrmPort implements CrmPort {
       snapshot: r.snapshot as Snapshot,
       changeKey: r.change_key,
     }));
+  }
+
+  async findLinks(query: LinkQuery): Promise<FoundLinks> {
+    const found = new Map<string, Link>();
+    const lookups: [column: 'crm_id' | 'graph_id', ids: readonly string[]][] = [
+      ['crm_id', recordIds(query.crmIds)],
+      ['graph_id', [...new Set(query.graphIds)]],
+    ];
+    for (const [column, ids] of lookups) {
+      for (let i = 0; i < ids.length; i += IN_LIST) {
+        const rows = await this.db
+          .selectFrom('sync_links')
+          .select(['crm_id', 'graph_id', 'snapshot', 'change_key'])
+          .where('org_id', '=', this.actor.orgId)
+          .where('user_id', '=', this.actor.userId)
+          .where('resource', '=', this.table)
+          .where(column, 'in', ids.slice(i, i + IN_LIST))
+          .execute();
+        for (const r of rows) {
+          found.set(r.crm_id, {
+            crmId: r.crm_id,
+            graphId: r.graph_id,
+            snapshot: r.snapshot as Snapshot,
+            changeKey: r.change_key,
+          });
+        }
+      }
+    }
+    const count = await this.db
+      .selectFrom('sync_links')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('org_id', '=', this.actor.orgId)
+      .where('user_id', '=', this.actor.userId)
+      .where('resource', '=', this.table)
+      .executeTakeFirstOrThrow();
+    return { links: [...found.values()], total: Number(count.n) };
   }
 
   async loadPending(): Promise<PendingWrite[]> {
@@ -307,7 +345,8 @@ export class DbCrmPort implements CrmPort {
     return { changes, cursor: at };
   }
 
-  async getRecords(crmIds: readonly string[]): Promise<CrmChange[]> {
+  async getRecords(ids: readonly string[]): Promise<CrmChange[]> {
+    const crmIds = recordIds(ids);
     const out: CrmChange[] = [];
     for (let i = 0; i < crmIds.length; i += IN_LIST) {
       const rows = await this.db

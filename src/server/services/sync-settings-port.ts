@@ -8,7 +8,16 @@ import type { CrmChange, Link } from '../../sync/changes';
 import { createContactMapper, InvalidFieldMappingError } from '../../sync/mapping/contact-mapper';
 import { createEventMapper } from '../../sync/mapping/event-mapper';
 import type { SyncResource } from '../../sync/model';
-import type { CrmCommit, CrmPort, EligibleRecords, Outcome, PendingWrite, SyncState } from '../../sync/ports';
+import type {
+  CrmCommit,
+  CrmPort,
+  EligibleRecords,
+  FoundLinks,
+  LinkQuery,
+  Outcome,
+  PendingWrite,
+  SyncState,
+} from '../../sync/ports';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
 import { badRequest, HttpError } from '../errors';
@@ -138,6 +147,9 @@ export class UserCrmPort implements CrmPort {
   }
   loadLinks(): Promise<Link[]> {
     return this.inner.loadLinks();
+  }
+  findLinks(query: LinkQuery): Promise<FoundLinks> {
+    return this.inner.findLinks(query);
   }
   loadPending(): Promise<PendingWrite[]> {
     return this.inner.loadPending();

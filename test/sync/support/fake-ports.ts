@@ -6,10 +6,12 @@ import {
   type CrmCommit,
   type CrmPort,
   type EligibleRecords,
+  type FoundLinks,
   type GraphChanges,
   type GraphPort,
   type GraphWrite,
   type GraphWritten,
+  type LinkQuery,
   type Outcome,
   type PendingWrite,
   type PortErrorKind,
@@ -249,6 +251,8 @@ export interface FakeRecord {
 export class FakeCrm implements CrmPort {
   readonly records = new Map<string, FakeRecord>();
   readonly links = new Map<string, Link>();
+  /** How often the engine read links: all of them, or those of what changed. */
+  readonly calls: { loadLinks?: number; findLinks?: number } = {};
   readonly conflicts: Conflict[] = [];
   pending = new Map<string, PendingWrite>();
   state: SyncState = { ...EMPTY_STATE };
@@ -327,7 +331,18 @@ export class FakeCrm implements CrmPort {
   }
 
   async loadLinks(): Promise<Link[]> {
+    this.calls.loadLinks = (this.calls.loadLinks ?? 0) + 1;
     return [...this.links.values()].map((l) => ({ ...l }));
+  }
+
+  async findLinks(query: LinkQuery): Promise<FoundLinks> {
+    this.calls.findLinks = (this.calls.findLinks ?? 0) + 1;
+    const crmIds = new Set(query.crmIds);
+    const graphIds = new Set(query.graphIds);
+    const links = [...this.links.values()]
+      .filter((l) => crmIds.has(l.crmId) || graphIds.has(l.graphId))
+      .map((l) => ({ ...l }));
+    return { links, total: this.links.size };
   }
 
   async loadPending(): Promise<PendingWrite[]> {
