@@ -7,22 +7,34 @@ import { loadConfig } from '../server/config';
 import { openStore } from '../server/db/store';
 import { HttpError } from '../server/errors';
 import { actorForEmail, syncEngineFor } from '../server/services/sync-runner';
-import type { SyncProgress, SyncReport } from '../sync/engine';
 import { createGraphClient, type FetchLike, type GraphClient } from '../sync/graph';
 import type { SyncResource } from '../sync/model';
-import { DEFAULT_POLICY } from '../sync/planner';
+import { DEFAULT_POLICY, type SyncPolicy } from '../sync/planner';
+import { deactivatedLine, exitCodeOf, progressLine, summary } from './sync-output';
+import { syncThroughServer } from './sync-remote';
 
-export const SYNC_USAGE = `Usage: tandem sync --user <email> [--calendar] [--contacts] [--deactivate] [--graph-url URL] [--confirm-deletes]
+export const SYNC_USAGE = `Usage: tandem sync --user <email> [--calendar] [--contacts] [--deactivate]
+                   [--crm-url URL] [--graph-url URL] [--confirm-deletes]
 
 Runs the two-way sync of one user's calendar and/or contacts (both when neither is named): activates
-it on the first run, then syncs what changed on either side. --deactivate deletes the Tandem calendar
+it when it is off, then syncs what changed on either side. --deactivate deletes the Tandem calendar
 or contact folder in Outlook and forgets the links; CRM records stay.
 
-The CRM store is the server's (DATABASE_URL, or the embedded store in TANDEM_DATA_DIR: stop the
-server first, the embedded store takes one process at a time). Microsoft Graph is --graph-url with a
-delegated token in GRAPH_TOKEN, or else, on the demo tenant, the Graph sandbox kept in the data
-directory. A run that would delete more than half of the synced items stops; --confirm-deletes lets
-it go ahead.
+With --crm-url, the run goes through that Tandem server's API, as the add-in's does (the server may be
+running): the user's field mapping applies and the run shows on the Microsoft integration page. The
+user's tokens come from CRM_TOKEN (the Tandem API) and GRAPH_TOKEN (delegated Microsoft Graph); when
+the server runs the Graph sandbox (the demo tenant), a token not given comes from its sandbox sign-in,
+and Graph is the server's sandbox unless --graph-url is given. Without a sandbox, Graph is the one the
+server's add-in uses, unless --graph-url is given.
+
+Without --crm-url, the run opens the CRM store itself (DATABASE_URL, or the embedded store in
+TANDEM_DATA_DIR: stop the server first, the embedded store takes one process at a time). Microsoft
+Graph is then --graph-url (or TANDEM_GRAPH_URL) with a delegated token in GRAPH_TOKEN, or else, on the
+demo tenant, the Graph sandbox kept in the data directory.
+
+A run that would delete more than half of the synced items stops; --confirm-deletes lets it go ahead.
+Exit codes: 0 done, 1 failed (or partly failed), 2 usage or a missing token, 3 stopped by the
+mass-delete guard.
 `;
 
 export interface SyncCliIo {
@@ -35,12 +47,13 @@ export interface SyncCliIo {
 const defaultIo: SyncCliIo = {
   out: (line) => console.log(line),
   progress: (line) => {
-    if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(70)}`);
+    // An empty line clears the bar and puts the cursor back, so the summary starts at the margin.
+    if (process.stderr.isTTY) process.stderr.write(line ? `\r${line.padEnd(70)}` : `\r${' '.repeat(70)}\r`);
   },
   env: process.env,
 };
 
-/** `tandem sync`: returns the exit code (0 done, 1 failed, 3 stopped by the mass-delete guard). */
+/** `tandem sync`: returns the exit code (0 done, 1 failed, 2 usage, 3 stopped by the mass-delete guard). */
 export async function syncCommand(argv: string[], io: SyncCliIo = defaultIo): Promise<number> {
   let values;
   try {
@@ -52,6 +65,7 @@ export async function syncCommand(argv: string[], io: SyncCliIo = defaultIo): Pr
         contacts: { type: 'boolean', default: false },
         deactivate: { type: 'boolean', default: false },
         'graph-url': { type: 'string' },
+        'crm-url': { type: 'string' },
         'confirm-deletes': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -75,6 +89,23 @@ export async function syncCommand(argv: string[], io: SyncCliIo = defaultIo): Pr
           ...(values.contacts ? (['contacts'] as const) : []),
         ]
       : ['calendar', 'contacts'];
+
+  const policy: SyncPolicy = values['confirm-deletes']
+    ? { ...DEFAULT_POLICY, massDelete: false }
+    : DEFAULT_POLICY;
+  if (values['crm-url'] !== undefined) {
+    return syncThroughServer(
+      {
+        crmUrl: values['crm-url'],
+        user: values.user,
+        resources,
+        deactivate: values.deactivate,
+        graphUrl: values['graph-url'],
+        policy,
+      },
+      io,
+    );
+  }
 
   const config = loadConfig(io.env);
   const graphUrl = values['graph-url'] ?? io.env.TANDEM_GRAPH_URL;
@@ -106,23 +137,20 @@ export async function syncCommand(argv: string[], io: SyncCliIo = defaultIo): Pr
         resource,
         graph,
         holder: `cli-${process.pid}`,
-        policy: values['confirm-deletes'] ? { ...DEFAULT_POLICY, massDelete: false } : DEFAULT_POLICY,
+        policy,
         onProgress: (p) => io.progress(progressLine(p)),
       });
       if (values.deactivate) {
         await engine.deactivate();
         io.progress('');
-        io.out(
-          `${resource}: deactivated; the Tandem ${containerWord(resource)} was removed from Outlook, CRM records kept.`,
-        );
+        io.out(deactivatedLine(resource));
         continue;
       }
       // Activation of an active sync is simply a run.
       const report = await engine.activate();
       io.progress('');
       io.out(summary(report));
-      if (report.outcome === 'refused') code = Math.max(code, 3);
-      else if (report.outcome === 'partial') code = Math.max(code, 1);
+      code = Math.max(code, exitCodeOf(report));
     }
     return code;
   } catch (error) {
@@ -135,43 +163,6 @@ export async function syncCommand(argv: string[], io: SyncCliIo = defaultIo): Pr
     await sandbox?.close();
     await store.close();
   }
-}
-
-function containerWord(resource: SyncResource): string {
-  return resource === 'calendar' ? 'calendar' : 'contact folder';
-}
-
-function progressLine(p: SyncProgress): string {
-  if (p.total <= 0) return `${p.resource}: ${p.phase}`;
-  const width = 30;
-  const filled = Math.round((p.done / p.total) * width);
-  return `${p.resource}: ${p.phase.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}`;
-}
-
-/** One line per resource: what was done, what failed, what needs the user. */
-export function summary(report: SyncReport): string {
-  const names: Record<string, string> = {
-    createGraph: 'created in Outlook',
-    createCrm: 'created in the CRM',
-    update: 'updated',
-    deleteGraph: 'deleted in Outlook',
-    deleteCrm: 'deleted in the CRM (restorable)',
-    unlink: 'unlinked',
-    deleteDuplicate: 'duplicates removed',
-  };
-  const done = Object.entries(report.applied).map(([type, n]) => `${n} ${names[type] ?? type}`);
-  const head = `${report.resource} (${report.mode}): ${report.outcome}`;
-  if (report.outcome === 'refused' && report.refused) {
-    const { deletions, linked } = report.refused;
-    return `${head}: this run would delete ${deletions.crm} CRM records and ${deletions.graph} Outlook items of ${linked} synced. Nothing was changed; run again with --confirm-deletes to go ahead.`;
-  }
-  if (report.outcome === 'deactivated') {
-    return `${head}: the Tandem ${containerWord(report.resource)} was deleted in Outlook, so the sync is off; CRM records kept.`;
-  }
-  const parts = [done.length > 0 ? done.join(', ') : 'nothing to do'];
-  if (report.conflicts > 0) parts.push(`${report.conflicts} conflicts kept for review`);
-  if (report.failures.length > 0) parts.push(`${report.failures.length} failed (retried next run)`);
-  return `${head}: ${parts.join('; ')}`;
 }
 
 /**
