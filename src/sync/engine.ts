@@ -1,6 +1,6 @@
 import { sameSnapshot } from './snapshot';
 import type { CrmChange, GraphChange, Link } from './changes';
-import type { SyncResource } from './model';
+import type { Snapshot, SyncResource } from './model';
 import {
   DEFAULT_POLICY,
   plan,
@@ -273,6 +273,12 @@ export class SyncEngine {
     const planned = plan(links, crmChanges, graphChanges, this.policy);
     if (planned.refused) return this.report(mode, 'refused', [], [], planned.refused);
 
+    // What each update was merged against on the Outlook side: the item as read in this run or, when
+    // the run read no change of it, the content of its link. Outlook writes only over that version.
+    const bases = new Map<string, Snapshot>();
+    for (const l of links) bases.set(l.graphId, l.snapshot);
+    for (const g of graphChanges) if (!g.deleted) bases.set(g.graphId, g.snapshot);
+
     const applied: Action[] = [];
     const failures: SyncFailure[] = [];
     const transactionIds = new Map(unresolved.map((p) => [p.crmId, p.transactionId]));
@@ -285,7 +291,7 @@ export class SyncEngine {
       if (i > 0 && !(await this.crm.acquireLease(this.holder, this.leaseMs)))
         throw new SyncBusyError(this.resource);
       const group = planned.actions.slice(i, i + this.groupSize);
-      const written = await this.sendToGraph(containerId, group, linkByCrm, transactionIds);
+      const written = await this.sendToGraph(containerId, group, linkByCrm, bases, transactionIds);
       await committing;
       const done = Math.min(i + group.length, total);
       committing = this.commitGroup(containerId, group, written, linkByCrm, applied, failures).then(() =>
@@ -334,13 +340,14 @@ export class SyncEngine {
     containerId: string,
     group: readonly Action[],
     linkByCrm: ReadonlyMap<string, Link>,
+    bases: ReadonlyMap<string, Snapshot>,
     transactionIds: Map<string, string>,
   ): Promise<Map<Action, Outcome<GraphWritten>>> {
     const writes: GraphWrite[] = [];
     const writeIndex = new Map<Action, number>();
     const newPending: PendingWrite[] = [];
     for (const action of group) {
-      const write = graphWrite(action, (crmId) => {
+      const write = graphWrite(action, bases, (crmId) => {
         let id = transactionIds.get(crmId);
         if (!id) {
           id = this.newTransactionId();
@@ -432,7 +439,11 @@ export class SyncEngine {
   }
 }
 
-function graphWrite(action: Action, transactionId: (crmId: string) => string): GraphWrite | null {
+function graphWrite(
+  action: Action,
+  bases: ReadonlyMap<string, Snapshot>,
+  transactionId: (crmId: string) => string,
+): GraphWrite | null {
   switch (action.type) {
     case 'createGraph':
       return {
@@ -450,6 +461,7 @@ function graphWrite(action: Action, transactionId: (crmId: string) => string): G
             snapshot: action.snapshot,
             fields: action.toGraph,
             changeKey: action.changeKey,
+            base: bases.get(action.graphId) ?? {},
           };
     case 'deleteGraph':
     case 'deleteDuplicate':
