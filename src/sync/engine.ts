@@ -1,6 +1,6 @@
 import { sameSnapshot } from './snapshot';
 import type { CrmChange, GraphChange, Link } from './changes';
-import type { SyncResource } from './model';
+import type { Snapshot, SyncResource } from './model';
 import {
   DEFAULT_POLICY,
   plan,
@@ -287,6 +287,12 @@ export class SyncEngine {
     const planned = plan(links, crmChanges, graphChanges, this.policy, linkedTotal);
     if (planned.refused) return this.report(mode, 'refused', [], [], planned.refused);
 
+    // What each update was merged against on the Outlook side: the item as read in this run or, when
+    // the run read no change of it, the content of its link. Outlook writes only over that version.
+    const bases = new Map<string, Snapshot>();
+    for (const l of links) bases.set(l.graphId, l.snapshot);
+    for (const g of graphChanges) if (!g.deleted) bases.set(g.graphId, g.snapshot);
+
     const applied: Action[] = [];
     const failures: SyncFailure[] = [];
     const transactionIds = new Map(unresolved.map((p) => [p.crmId, p.transactionId]));
@@ -299,7 +305,7 @@ export class SyncEngine {
     const groups: Action[][] = [];
     for (let i = 0; i < total; i += this.groupSize) groups.push(planned.actions.slice(i, i + this.groupSize));
     const journal = (group: readonly Action[] | undefined) => {
-      const journalled = group ? this.journalWrites(group, linkByCrm, transactionIds) : undefined;
+      const journalled = group ? this.journalWrites(group, linkByCrm, bases, transactionIds) : undefined;
       // Awaited in its turn; this only keeps Node from calling it unhandled meanwhile.
       journalled?.catch(() => undefined);
       return journalled;
@@ -368,13 +374,14 @@ export class SyncEngine {
   private async journalWrites(
     group: readonly Action[],
     linkByCrm: ReadonlyMap<string, Link>,
+    bases: ReadonlyMap<string, Snapshot>,
     transactionIds: Map<string, string>,
   ): Promise<JournalledWrites> {
     const writes: GraphWrite[] = [];
     const writeIndex = new Map<Action, number>();
     const newPending: PendingWrite[] = [];
     for (const action of group) {
-      const write = graphWrite(action, (crmId) => {
+      const write = graphWrite(action, bases, (crmId) => {
         let id = transactionIds.get(crmId);
         if (!id) {
           id = this.newTransactionId();
@@ -480,7 +487,11 @@ interface JournalledWrites {
   writeIndex: Map<Action, number>;
 }
 
-function graphWrite(action: Action, transactionId: (crmId: string) => string): GraphWrite | null {
+function graphWrite(
+  action: Action,
+  bases: ReadonlyMap<string, Snapshot>,
+  transactionId: (crmId: string) => string,
+): GraphWrite | null {
   switch (action.type) {
     case 'createGraph':
       return {
@@ -498,6 +509,7 @@ function graphWrite(action: Action, transactionId: (crmId: string) => string): G
             snapshot: action.snapshot,
             fields: action.toGraph,
             changeKey: action.changeKey,
+            base: bases.get(action.graphId) ?? {},
           };
     case 'deleteGraph':
     case 'deleteDuplicate':

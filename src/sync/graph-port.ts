@@ -11,7 +11,7 @@ import {
 import { planOccurrenceWrites } from './mapping/event-mapper';
 import type { GraphEvent, GraphEventItem, GraphSeries } from './mapping/graph-event';
 import type { ResourceMapper, Snapshot, SyncResource } from './model';
-import { completeSnapshot } from './snapshot';
+import { completeSnapshot, sameSnapshot } from './snapshot';
 import {
   PortError,
   type GraphChanges,
@@ -71,21 +71,41 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function outcomeOf(result: BatchResult, fallbackId: string, missingIsOk = false): Outcome<GraphWritten> {
+/** An update that would have written over an Outlook edit the merge has not seen. */
+const EDITED_MEANWHILE =
+  'The item was changed in Outlook while the sync was running; the next sync merges that change.';
+
+function failed(kind: PortErrorKind, message: string): Outcome<GraphWritten> {
+  return { ok: false, error: { kind, message } };
+}
+
+function outcomeOf(w: GraphWrite, result: BatchResult): Outcome<GraphWritten> {
+  const fallbackId = w.op === 'create' ? '' : w.graphId;
   if (result.error) {
-    if (missingIsOk && result.error.kind === 'notFound')
+    if (w.op === 'delete' && result.error.kind === 'notFound')
       return { ok: true, value: { graphId: fallbackId, changeKey: null } };
-    return { ok: false, error: { kind: result.error.kind as PortErrorKind, message: result.error.message } };
+    // A stale If-Match (412, or 409 in some reports) on an update.
+    if (w.op === 'update' && result.error.kind === 'conflict') return failed('conflict', EDITED_MEANWHILE);
+    return failed(result.error.kind as PortErrorKind, result.error.message);
   }
   const body = (result.body ?? {}) as { id?: string; changeKey?: string };
   return { ok: true, value: { graphId: body.id ?? fallbackId, changeKey: body.changeKey ?? null } };
 }
 
+/** An item as read in this run, and the change key of that version. */
+interface Version<Item> {
+  item: Item;
+  changeKey: string | null;
+}
+
 const expandQuery = () => ({ $expand: expandTandemProperties() });
 
 abstract class BaseGraphPort<Item> implements GraphPort {
-  /** Items read during this run, by id: updates send collections whole and need what Outlook holds. */
-  protected readonly seen = new Map<string, Item>();
+  /**
+   * Items read while collecting this run's changes, by id: the versions the plan was made against.
+   * Updates send collections whole and need what Outlook holds, and name the version in `If-Match`.
+   */
+  protected readonly seen = new Map<string, Version<Item>>();
 
   constructor(
     protected readonly client: GraphClient,
@@ -125,7 +145,17 @@ abstract class BaseGraphPort<Item> implements GraphPort {
     });
   }
 
-  abstract changes(
+  changes(
+    containerId: string,
+    cursor: string | null,
+    links: () => Promise<readonly Link[]>,
+  ): Promise<GraphChanges> {
+    // A new run: versions read by an earlier one say nothing about what this one merges against.
+    this.seen.clear();
+    return mapped(() => this.collect(containerId, cursor, links));
+  }
+
+  protected abstract collect(
     containerId: string,
     cursor: string | null,
     links: () => Promise<readonly Link[]>,
@@ -163,36 +193,90 @@ abstract class BaseGraphPort<Item> implements GraphPort {
     changeKey: string | null,
     marker: string | null,
   ): GraphItem {
-    this.seen.set(graphId, item);
+    this.seen.set(graphId, { item, changeKey });
     return { graphId, snapshot: this.mapper.fromGraph(item), changeKey, marker };
   }
 
-  /** Reads the items updates need whole, in one batched round. */
-  protected async current(ids: readonly string[]): Promise<void> {
+  /**
+   * Reads, in one batched round, the items updates need that this run has not read: the plan took
+   * them to be as last synced. A failed read comes back as its error.
+   */
+  private async current(ids: readonly string[]): Promise<Map<string, Version<Item> | GraphError>> {
     const missing = [...new Set(ids)].filter((id) => !this.seen.has(id));
-    if (missing.length === 0) return;
-    const results = await this.client.batch<Item>(
+    const read = new Map<string, Version<Item> | GraphError>();
+    if (missing.length === 0) return read;
+    const results = await this.client.batch<Item & { changeKey?: string }>(
       missing.map((id) => ({ method: 'GET', path: this.itemPath(id), headers: { Prefer: TEXT_BODIES } })),
     );
     results.forEach((r, i) => {
-      if (r.body && !r.error) this.seen.set(missing[i] as string, r.body);
+      const id = missing[i] as string;
+      if (r.error || !r.body) {
+        read.set(id, r.error ?? new GraphError({ kind: 'permanent', message: `No body for item ${id}.` }));
+      } else read.set(id, { item: r.body, changeKey: r.body.changeKey ?? null });
     });
+    return read;
+  }
+
+  /**
+   * The version an update writes over, named in its `If-Match`. An item read in this run is that
+   * version. One the run read no change of is read now: it is that version if it still has the
+   * link's change key, or the content the merge took it to have (a mark or an edit of an unmapped
+   * field changes the key alone). Anything else is an edit that landed after this run's delta read:
+   * the update waits for the next run, whose delta brings that edit to the merge.
+   */
+  private versionFor(
+    w: Extract<GraphWrite, { op: 'update' }>,
+    read: ReadonlyMap<string, Version<Item> | GraphError>,
+  ): Version<Item> | Outcome<GraphWritten> {
+    const seen = this.seen.get(w.graphId);
+    if (seen) return seen;
+    const now = read.get(w.graphId);
+    if (now === undefined) return failed('temporary', `Item ${w.graphId} could not be read.`);
+    if (now instanceof GraphError) return failed(now.kind as PortErrorKind, now.message);
+    if (now.changeKey !== null && now.changeKey === w.changeKey) return now;
+    if (this.holds(now.item, w.base)) return now;
+    return failed('conflict', EDITED_MEANWHILE);
+  }
+
+  /** Whether `item` has the content `base` (as far as reading the item alone shows it). */
+  protected holds(item: Item, base: Snapshot): boolean {
+    try {
+      return sameSnapshot(this.mapper.fromGraph(item), base);
+    } catch {
+      return false;
+    }
   }
 
   write(containerId: string, writes: readonly GraphWrite[]): Promise<Outcome<GraphWritten>[]> {
     return mapped(async () => {
-      await this.current(writes.flatMap((w) => (w.op === 'update' ? [w.graphId] : [])));
-      const requests: BatchRequest[] = writes.map((w) => this.request(containerId, w));
-      const results = await this.client.batch(requests);
-      const outcomes = writes.map((w, i) =>
-        outcomeOf(results[i] as BatchResult, w.op === 'create' ? '' : w.graphId, w.op === 'delete'),
-      );
+      const read = await this.current(writes.flatMap((w) => (w.op === 'update' ? [w.graphId] : [])));
+      const outcomes: Outcome<GraphWritten>[] = new Array(writes.length);
+      const requests: BatchRequest[] = [];
+      const sent: number[] = [];
+      writes.forEach((w, i) => {
+        const request = this.request(containerId, w, read);
+        if ('ok' in request) outcomes[i] = request;
+        else {
+          sent.push(i);
+          requests.push(request);
+        }
+      });
+      const results = requests.length > 0 ? await this.client.batch(requests) : [];
+      results.forEach((r, j) => {
+        const i = sent[j] as number;
+        outcomes[i] = outcomeOf(writes[i] as GraphWrite, r);
+      });
       await this.afterWrite(writes, outcomes);
       return outcomes;
     });
   }
 
-  protected request(containerId: string, w: GraphWrite): BatchRequest {
+  /** The request for a write, or the outcome of one that is not sent. */
+  private request(
+    containerId: string,
+    w: GraphWrite,
+    read: ReadonlyMap<string, Version<Item> | GraphError>,
+  ): BatchRequest | Outcome<GraphWritten> {
     switch (w.op) {
       case 'create':
         return {
@@ -201,16 +285,23 @@ abstract class BaseGraphPort<Item> implements GraphPort {
           body: this.createBody(w.snapshot, w.crmId, w.transactionId),
           headers: { Prefer: TEXT_BODIES },
         };
-      case 'update':
+      case 'update': {
+        const version = this.versionFor(w, read);
+        if ('ok' in version) return version;
         return {
           method: 'PATCH',
           path: this.itemPath(w.graphId),
-          body: this.mapper.toGraph(this.complete(w.snapshot), w.fields, this.seen.get(w.graphId)),
+          body: this.mapper.toGraph(this.complete(w.snapshot), w.fields, version.item),
           headers: { Prefer: TEXT_BODIES },
+          // For a series, the master's change key.
+          ...(version.changeKey !== null ? { ifMatch: `W/"${version.changeKey}"` } : {}),
         };
+      }
       case 'delete':
         return { method: 'DELETE', path: this.itemPath(w.graphId) };
       case 'mark':
+        // No If-Match: the patch holds only our own property, so it cannot overwrite an edit, and a
+        // refused mark would not be tried again.
         return {
           method: 'PATCH',
           path: this.itemPath(w.graphId),
@@ -247,38 +338,36 @@ class ContactsGraphPort extends BaseGraphPort<GraphContact> {
     return withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId);
   }
 
-  changes(
+  protected async collect(
     containerId: string,
     cursor: string | null,
     getLinks: () => Promise<readonly Link[]>,
   ): Promise<GraphChanges> {
-    return mapped(async () => {
-      const start = cursor ?? `${this.collectionPath(containerId)}/delta`;
-      const round = await this.client.collectDelta<GraphContact & { id: string; changeKey?: string }>(start, {
-        maxPageSize: PAGE_SIZE,
-      });
-      const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
-      const links = quiet ? [] : await getLinks();
-      const linked = new Set(links.map((l) => l.graphId));
-      const changes: GraphChange[] = [];
-      const unlinked: string[] = [];
-      for (const item of round.changed) {
-        if (linked.has(item.id)) changes.push(this.graphItem(item.id, item, item.changeKey ?? null, null));
-        else unlinked.push(item.id);
-      }
-      // Delta answers carry no extended properties: read unlinked items again to see whether they are ours.
-      changes.push(...(await this.readItems(unlinked)));
-      const removed = new Set(round.removed.map((r) => r.id));
-      for (const id of removed) changes.push({ graphId: id, deleted: true });
-      if (cursor === null) {
-        const present = new Set(round.changed.map((i) => i.id));
-        for (const l of links) {
-          if (!present.has(l.graphId) && !removed.has(l.graphId))
-            changes.push({ graphId: l.graphId, deleted: true });
-        }
-      }
-      return { changes, cursor: round.deltaLink };
+    const start = cursor ?? `${this.collectionPath(containerId)}/delta`;
+    const round = await this.client.collectDelta<GraphContact & { id: string; changeKey?: string }>(start, {
+      maxPageSize: PAGE_SIZE,
     });
+    const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
+    const links = quiet ? [] : await getLinks();
+    const linked = new Set(links.map((l) => l.graphId));
+    const changes: GraphChange[] = [];
+    const unlinked: string[] = [];
+    for (const item of round.changed) {
+      if (linked.has(item.id)) changes.push(this.graphItem(item.id, item, item.changeKey ?? null, null));
+      else unlinked.push(item.id);
+    }
+    // Delta answers carry no extended properties: read unlinked items again to see whether they are ours.
+    changes.push(...(await this.readItems(unlinked)));
+    const removed = new Set(round.removed.map((r) => r.id));
+    for (const id of removed) changes.push({ graphId: id, deleted: true });
+    if (cursor === null) {
+      const present = new Set(round.changed.map((i) => i.id));
+      for (const l of links) {
+        if (!present.has(l.graphId) && !removed.has(l.graphId))
+          changes.push({ graphId: l.graphId, deleted: true });
+      }
+    }
+    return { changes, cursor: round.deltaLink };
   }
 
   private async readItems(ids: readonly string[]): Promise<GraphItem[]> {
@@ -343,63 +432,70 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
     return { ...withCrmId(this.mapper.toGraph(this.complete(snapshot)), crmId), transactionId };
   }
 
-  changes(
+  /**
+   * A series master read alone shows none of its occurrences, so the check covers the fields the
+   * master carries; its change key guards the write.
+   */
+  protected override holds(item: GraphEventItem, base: Snapshot): boolean {
+    const { exceptions: _exceptions, ...rest } = base;
+    return super.holds(item, { ...rest, exceptions: [] });
+  }
+
+  protected async collect(
     containerId: string,
     cursor: string | null,
     getLinks: () => Promise<readonly Link[]>,
   ): Promise<GraphChanges> {
-    return mapped(async () => {
-      const start =
-        cursor ??
-        `/me/calendars/${encodeURIComponent(containerId)}/calendarView/delta?startDateTime=${this.window.start}&endDateTime=${this.window.end}`;
-      const round = await this.client.collectDelta<EventRead>(start, {
-        maxPageSize: PAGE_SIZE,
-        headers: { Prefer: TEXT_BODIES },
-      });
-      const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
-      const links = quiet ? [] : await getLinks();
-      const linked = new Map(links.map((l) => [l.graphId, l]));
-      const singles: EventRead[] = [];
-      // Each series to read, and whether every stub of it in this round still carries the change key
-      // it was linked with: then the master is as we last wrote or read it (our own writes echoing).
-      const series = new Map<string, boolean>();
-      const note = (id: string, unchanged: boolean) => series.set(id, (series.get(id) ?? true) && unchanged);
-      for (const e of round.changed) {
-        if (e.type === 'occurrence' || e.type === 'exception') {
-          if (e.seriesMasterId) {
-            const key = linked.get(e.seriesMasterId)?.changeKey;
-            note(e.seriesMasterId, e.type === 'occurrence' && !!key && etagKey(e) === key);
-          }
-        } else if (e.type === 'seriesMaster') note(e.id, false);
-        else singles.push(e);
-      }
-      const removed = round.removed.map((r) => r.id);
-      // A vanished occurrence names no series: re-read the linked series (few, next to single events).
-      if (removed.some((id) => !linked.has(id))) {
-        for (const l of links) if (l.snapshot.recurrence) note(l.graphId, false);
-      }
-      // Skipping needs a cursor: a full read must report every item.
-      const toRead = [...series.keys()].filter((id) => cursor === null || !series.get(id));
-      const changes: GraphChange[] = [];
-      const unlinkedSingles: string[] = [];
-      for (const e of singles) {
-        if (linked.has(e.id)) changes.push(this.graphItem(e.id, e, e.changeKey ?? null, null));
-        else unlinkedSingles.push(e.id);
-      }
-      changes.push(...(await this.readEvents(unlinkedSingles)));
-      changes.push(...(await this.readSeries(toRead)));
-      const seen = new Set(changes.map((c) => c.graphId));
-
-      // Removed from the view: deleted, or only moved out of the window. Ask for linked ones.
-      const suspects = removed.filter((id) => linked.has(id) && !seen.has(id));
-      if (cursor === null) {
-        const present = new Set([...seen, ...round.changed.map((e) => e.id)]);
-        for (const l of links)
-          if (!present.has(l.graphId) && this.inWindow(l.snapshot)) suspects.push(l.graphId);
-      }
-      changes.push(...(await this.confirmDeleted([...new Set(suspects)])));
-      return { changes, cursor: round.deltaLink };
+    const start =
+      cursor ??
+      `/me/calendars/${encodeURIComponent(containerId)}/calendarView/delta?startDateTime=${this.window.start}&endDateTime=${this.window.end}`;
+    const round = await this.client.collectDelta<EventRead>(start, {
+      maxPageSize: PAGE_SIZE,
+      headers: { Prefer: TEXT_BODIES },
     });
+    const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
+    const links = quiet ? [] : await getLinks();
+    const linked = new Map(links.map((l) => [l.graphId, l]));
+    const singles: EventRead[] = [];
+    // Each series to read, and whether every stub of it in this round still carries the change key
+    // it was linked with: then the master is as we last wrote or read it (our own writes echoing).
+    const series = new Map<string, boolean>();
+    const note = (id: string, unchanged: boolean) => series.set(id, (series.get(id) ?? true) && unchanged);
+    for (const e of round.changed) {
+      if (e.type === 'occurrence' || e.type === 'exception') {
+        if (e.seriesMasterId) {
+          const key = linked.get(e.seriesMasterId)?.changeKey;
+          note(e.seriesMasterId, e.type === 'occurrence' && !!key && etagKey(e) === key);
+        }
+      } else if (e.type === 'seriesMaster') note(e.id, false);
+      else singles.push(e);
+    }
+    const removed = round.removed.map((r) => r.id);
+    // A vanished occurrence names no series: re-read the linked series (few, next to single events).
+    if (removed.some((id) => !linked.has(id))) {
+      for (const l of links) if (l.snapshot.recurrence) note(l.graphId, false);
+    }
+    // Skipping needs a cursor: a full read must report every item.
+    const toRead = [...series.keys()].filter((id) => cursor === null || !series.get(id));
+    const changes: GraphChange[] = [];
+    const unlinkedSingles: string[] = [];
+    for (const e of singles) {
+      if (linked.has(e.id)) changes.push(this.graphItem(e.id, e, e.changeKey ?? null, null));
+      else unlinkedSingles.push(e.id);
+    }
+    changes.push(...(await this.readEvents(unlinkedSingles)));
+    changes.push(...(await this.readSeries(toRead)));
+    const seen = new Set(changes.map((c) => c.graphId));
+
+    // Removed from the view: deleted, or only moved out of the window. Ask for linked ones.
+    const suspects = removed.filter((id) => linked.has(id) && !seen.has(id));
+    if (cursor === null) {
+      const present = new Set([...seen, ...round.changed.map((e) => e.id)]);
+      for (const l of links)
+        if (!present.has(l.graphId) && this.inWindow(l.snapshot)) suspects.push(l.graphId);
+    }
+    changes.push(...(await this.confirmDeleted([...new Set(suspects)])));
+    return { changes, cursor: round.deltaLink };
   }
 
   /** Whether a linked event's last known time falls in the delta's window. */

@@ -39,7 +39,19 @@ export interface GraphChanges {
 
 export type GraphWrite =
   | { op: 'create'; crmId: string; snapshot: Snapshot; transactionId: string }
-  | { op: 'update'; graphId: string; snapshot: Snapshot; fields: readonly string[]; changeKey: string | null }
+  /**
+   * Bring an item to `snapshot` by writing `fields`, only if Outlook still holds the version the merge
+   * was computed against: `changeKey` is that version's (the link's, when the run read no change of
+   * the item) and `base` its content. Otherwise the write fails with `conflict` and changes nothing.
+   */
+  | {
+      op: 'update';
+      graphId: string;
+      snapshot: Snapshot;
+      fields: readonly string[];
+      changeKey: string | null;
+      base: Snapshot;
+    }
   | { op: 'delete'; graphId: string }
   /** Stamp our CRM id on an item that came from Outlook, so a reinstall re-links it. */
   | { op: 'mark'; graphId: string; crmId: string };
@@ -70,7 +82,11 @@ export interface GraphPort {
   ): Promise<GraphChanges>;
   /** Items in the container carrying these CRM ids as marker. */
   findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]>;
-  /** Batched writes with one outcome per write, in order; a delete of a missing item succeeds. */
+  /**
+   * Batched writes with one outcome per write, in order; a delete of a missing item succeeds. An
+   * update that meets a newer version of its item (edited in Outlook while the sync ran) fails with
+   * `conflict`, a retryable kind: the next run reads that version and merges it.
+   */
   write(containerId: string, writes: readonly GraphWrite[]): Promise<Outcome<GraphWritten>[]>;
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { SyncEngine } from '../../src/sync/engine';
 import type { Snapshot } from '../../src/sync/model';
 import { DEFAULT_POLICY } from '../../src/sync/planner';
-import { sameSnapshot } from '../../src/sync/snapshot';
+import { sameSnapshot, sameValue } from '../../src/sync/snapshot';
 import { Crash, FakeCrm, FakeGraph, rng, withFuse } from './support/fake-ports';
 
 /**
@@ -138,6 +138,57 @@ class GraphDelete implements fc.AsyncCommand<Model, Real> {
   toString = () => `graphDelete(#${this.index})`;
 }
 
+/**
+ * A CRM edit of a synced record, then a sync during which the user edits in Outlook an item being
+ * updated, after the sync read it. The run must not write over that edit; once the next run is done,
+ * the edit is on both sides, or recorded as the losing side of a conflict.
+ */
+class GraphEditDuringSync implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly index: number,
+    readonly crmField: string,
+    readonly crmValue: string | null,
+    readonly field: string,
+    readonly value: string | null,
+  ) {}
+  check = () => true;
+  async run(_m: Model, r: Real) {
+    // Something synced to edit: a first run links what there is.
+    if (r.crm.links.size === 0) await runOnce(engine(r), r.crm);
+    const synced = pick([...r.crm.links.keys()], this.index);
+    if (synced) r.crm.userEdit(synced, { [this.crmField]: this.crmValue });
+    let edited: { graphId: string; changed: boolean } | null = null;
+    r.graph.beforeUpdate = (ids) => {
+      const graphId = pick(ids, this.index)!;
+      const before = r.graph.items.get(graphId)?.snapshot[this.field] ?? null;
+      r.graph.userEdit(graphId, { [this.field]: this.value });
+      edited = { graphId, changed: !sameValue(before, this.value) };
+    };
+    const first = await runOnce(engine(r), r.crm);
+    r.graph.beforeUpdate = null;
+    const edit = edited as { graphId: string; changed: boolean } | null;
+    if (!edit) return;
+    const crmId = [...r.crm.links.values()].find((l) => l.graphId === edit.graphId)?.crmId;
+    if (edit.changed) {
+      expect(first.outcome).toBe('partial');
+      expect(first.failures).toEqual([expect.objectContaining({ action: 'update', kind: 'conflict' })]);
+    } else {
+      expect(first.failures).toEqual([]);
+    }
+    const conflictsBefore = r.crm.conflicts.length;
+    const second = await engine(r).sync();
+    expect(second.failures).toEqual([]);
+    if (!edit.changed) return;
+    const now = r.graph.items.get(edit.graphId)?.snapshot[this.field] ?? null;
+    const lost = r.crm.conflicts
+      .slice(conflictsBefore)
+      .some((c) => c.crmId === crmId && c.field === this.field && sameValue(c.graphValue, this.value));
+    expect(sameValue(now, this.value) || lost).toBe(true);
+  }
+  toString = () =>
+    `crmEdit(linked #${this.index}, ${this.crmField}=${this.crmValue}), then sync with graphEdit(${this.field}=${this.value}) before its updates`;
+}
+
 class ExpireCursor implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(_m: Model, r: Real) {
@@ -250,6 +301,9 @@ const commandsArb = fc.commands(
     snapArb.map((s) => new GraphCreate(s)),
     fc.tuple(fc.nat(), fieldArb, valueArb).map(([i, f, v]) => new GraphEdit(i, f, v)),
     fc.nat().map((i) => new GraphDelete(i)),
+    fc
+      .tuple(fc.nat(), fieldArb, valueArb, fieldArb, valueArb)
+      .map(([i, cf, cv, f, v]) => new GraphEditDuringSync(i, cf, cv, f, v)),
     fc.constant(new ExpireCursor()),
     fc
       .record({

@@ -347,6 +347,56 @@ describe('batch', () => {
     expect(subjects).toHaveLength(19);
   });
 
+  test('an inner request carries its If-Match; a stale one fails that request alone as a conflict, 412 or 409', async () => {
+    const { graph, sent } = clientFor(h);
+    const calendar = await newCalendar(graph);
+    const [a, b] = await Promise.all(
+      ['A', 'B'].map((s, i) =>
+        graph.request<Created & { changeKey: string }>('POST', `/me/calendars/${calendar}/events`, {
+          body: eventAt(i, s),
+        }),
+      ),
+    );
+    await graph.request('PATCH', `/me/events/${a!.id}`, { body: { subject: 'A edited' } });
+    try {
+      for (const status of [412, 409] as const) {
+        h.sandbox.configure({ staleIfMatchStatus: status });
+        const current = await graph.request<{ changeKey: string }>('GET', `/me/events/${b!.id}`);
+        sent.length = 0;
+        const results = await graph.batch([
+          {
+            method: 'PATCH',
+            path: `/me/events/${a!.id}`,
+            body: { subject: 'Late' },
+            ifMatch: `W/"${a!.changeKey}"`,
+          },
+          {
+            method: 'PATCH',
+            path: `/me/events/${b!.id}`,
+            body: { subject: `B ${status}` },
+            ifMatch: `W/"${current.changeKey}"`,
+          },
+        ]);
+        const inner = JSON.parse(sent[0]!.body!).requests as { headers: Record<string, string> }[];
+        expect(inner.map((r) => r.headers['If-Match'])).toEqual([
+          `W/"${a!.changeKey}"`,
+          `W/"${current.changeKey}"`,
+        ]);
+        expect(results[0]).toMatchObject({
+          status,
+          error: { kind: 'conflict', status, code: 'ErrorIrresolvableConflict' },
+        });
+        expect(results[1]).toMatchObject({ status: 200, body: { subject: `B ${status}` } });
+        expect(results[1]!.error).toBeUndefined();
+        // Not resent: a conflict is not a temporary failure.
+        expect(sent).toHaveLength(1);
+      }
+    } finally {
+      h.sandbox.configure({ staleIfMatchStatus: 412 });
+    }
+    expect((await graph.request<Created>('GET', `/me/events/${a!.id}`)).subject).toBe('A edited');
+  });
+
   test('bad calls are refused before sending: repeated ids, unknown dependencies, groups over 20', async () => {
     const { graph, sent } = clientFor(h);
     const get = (id: string, dependsOn?: string[]): BatchRequest => ({

@@ -17,7 +17,7 @@ import {
   type PortErrorKind,
   type SyncState,
 } from '../../../src/sync/ports';
-import { normalizeSnapshot } from '../../../src/sync/snapshot';
+import { normalizeSnapshot, sameSnapshot } from '../../../src/sync/snapshot';
 
 /** A small deterministic generator, so a failing property run replays exactly. */
 export function rng(seed: number): () => number {
@@ -60,6 +60,8 @@ export class FakeGraph implements GraphPort {
   replay = false;
   /** Contacts have no transactionId: only the marker lookup prevents a duplicate. */
   honoursTransactionId = true;
+  /** Runs once, before the first write call that updates items: what the user does meanwhile. */
+  beforeUpdate: ((graphIds: string[]) => void) | null = null;
   readonly calls: Record<string, number> = {};
   private log: { seq: number; graphId: string }[] = [];
   private seq = 0;
@@ -170,6 +172,12 @@ export class FakeGraph implements GraphPort {
   async write(containerId: string, writes: readonly GraphWrite[]): Promise<Outcome<GraphWritten>[]> {
     this.count('write');
     this.checkContainer(containerId);
+    const updated = writes.flatMap((w) => (w.op === 'update' ? [w.graphId] : []));
+    if (this.beforeUpdate && updated.length > 0) {
+      const hook = this.beforeUpdate;
+      this.beforeUpdate = null;
+      hook(updated);
+    }
     return writes.map((w) => {
       const roll = this.faults?.random() ?? 1;
       if (this.faults && roll < this.faults.failRate) return fail('temporary', 'Injected fault.');
@@ -204,6 +212,10 @@ export class FakeGraph implements GraphPort {
       case 'update': {
         const item = this.items.get(w.graphId);
         if (!item) return fail('notFound', 'The item does not exist.');
+        // Like the Graph port: written only over the version the merge was computed against.
+        if (item.changeKey !== w.changeKey && !sameSnapshot(item.snapshot, w.base)) {
+          return fail('conflict', 'The item changed since the sync read it.');
+        }
         item.snapshot = patch(item.snapshot, w.snapshot, w.fields);
         item.changeKey = this.newId('k');
         this.touch(w.graphId);
