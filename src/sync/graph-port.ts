@@ -71,6 +71,12 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * How far Graph's clock may be ahead of ours: an item last modified longer than this before a run's
+ * delta read began is older than that read.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** An update that would have written over an Outlook edit the merge has not seen. */
 const EDITED_MEANWHILE =
   'The item was changed in Outlook while the sync was running; the next sync merges that change.';
@@ -105,6 +111,8 @@ abstract class BaseGraphPort<Item> implements GraphPort {
    * Items read while collecting this run's changes, by id: the versions the plan was made against.
    * Updates send collections whole and need what Outlook holds, and name the version in `If-Match`.
    */
+  /** When this run's delta read began (our clock). */
+  private readStartedAt = 0;
   protected readonly seen = new Map<string, Version<Item>>();
 
   constructor(
@@ -152,6 +160,7 @@ abstract class BaseGraphPort<Item> implements GraphPort {
   ): Promise<GraphChanges> {
     // A new run: versions read by an earlier one say nothing about what this one merges against.
     this.seen.clear();
+    this.readStartedAt = Date.now();
     return mapped(() => this.collect(containerId, cursor, links));
   }
 
@@ -221,8 +230,11 @@ abstract class BaseGraphPort<Item> implements GraphPort {
    * The version an update writes over, named in its `If-Match`. An item read in this run is that
    * version. One the run read no change of is read now: it is that version if it still has the
    * link's change key, or the content the merge took it to have (a mark or an edit of an unmapped
-   * field changes the key alone). Anything else is an edit that landed after this run's delta read:
-   * the update waits for the next run, whose delta brings that edit to the merge.
+   * field changes the key alone), or if it was last modified before this run's delta read began (the
+   * delta did not report it, so it is a change the sync does not read — an event outside the calendar
+   * window — or one already merged whose content does not map back exactly; waiting would not bring
+   * it). Anything else is an edit that landed after this run's delta read: the update waits for the
+   * next run, whose delta brings that edit to the merge.
    */
   private versionFor(
     w: Extract<GraphWrite, { op: 'update' }>,
@@ -235,6 +247,10 @@ abstract class BaseGraphPort<Item> implements GraphPort {
     if (now instanceof GraphError) return failed(now.kind as PortErrorKind, now.message);
     if (now.changeKey !== null && now.changeKey === w.changeKey) return now;
     if (this.holds(now.item, w.base)) return now;
+    const modified = Date.parse(
+      String((now.item as { lastModifiedDateTime?: unknown }).lastModifiedDateTime),
+    );
+    if (modified < this.readStartedAt - CLOCK_SKEW_MS) return now;
     return failed('conflict', EDITED_MEANWHILE);
   }
 

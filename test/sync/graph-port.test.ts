@@ -184,6 +184,25 @@ test('an Outlook edit that landed after the delta read is not written over: conf
   expect(client.items.get('g1')!.jobTitle).toBe('Edited in Outlook');
 });
 
+test('an item changed before the run’s delta read, which the delta did not report, is written over as read now', async () => {
+  const { client, port } = setUp();
+  // Modified an hour ago (an event outside the window, or a change already merged that maps back
+  // differently): its key and content differ from the link, and no later delta would report it.
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  const item = client.add('g1', 'k9', { jobTitle: 'Old Outlook title', lastModifiedDateTime: hourAgo });
+  const base = { ...mapper.fromGraph(item), title: 'Linked title' };
+  await port.changes('folder', 'delta-1', async () => []);
+
+  const [outcome] = await port.write('folder', [update('g1', base, 'k1', { phone: '+34 600 000 000' })]);
+  expect(outcome!.ok).toBe(true);
+  expect(patches(client).map((r) => r.ifMatch)).toEqual(['W/"k9"']);
+
+  // The same, modified just now: an edit racing this run, left for the next run's delta.
+  client.edit('g1', { jobTitle: 'Edited just now', lastModifiedDateTime: new Date().toISOString() });
+  const [raced] = await port.write('folder', [update('g1', base, 'k1', { phone: '+34 600 000 001' })]);
+  expect(raced).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+});
+
 test.each([412, 409] as const)(
   'an edit between our read and our PATCH (stale If-Match, %i) is a conflict to retry, with a clear message',
   async (status) => {
