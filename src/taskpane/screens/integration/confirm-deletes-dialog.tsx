@@ -6,6 +6,7 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
+  makeStyles,
   Text,
 } from '@fluentui/react-components';
 import type { SyncResource } from '../../../sync/model';
@@ -16,6 +17,10 @@ export interface PendingDeletes {
   resource: SyncResource;
   refusal: MassDeleteRefusal;
 }
+
+const useStyles = makeStyles({
+  deletions: { display: 'flex', flexDirection: 'column', gap: '8px' },
+});
 
 const form = (n: number) => (n === 1 ? 'one' : 'other');
 
@@ -50,9 +55,9 @@ export function ConfirmDeletesDialog({
                 linked: pending.refusal.linked,
               })}
             </DialogTitle>
-            <DialogContent>
+            <DialogContent className="tandem-dialog-content">
               <DeletionsList {...pending} />
-              <Text>{ti('integration.deletes.rest')}</Text>
+              <Text as="p">{ti('integration.deletes.rest')}</Text>
             </DialogContent>
             <DialogActions>
               <Button appearance="primary" onClick={() => onConfirm(pending)}>
@@ -70,17 +75,22 @@ export function ConfirmDeletesDialog({
 /** One line per side that loses items; a side with none is not mentioned. */
 function DeletionsList({ resource, refusal }: PendingDeletes) {
   const ti = useIntegrationT();
+  const styles = useStyles();
   const { crm, graph } = refusal.deletions;
   return (
-    <ul className="tandem-list">
+    <ul className={`tandem-list ${styles.deletions}`}>
       {crm > 0 && (
         <li>
-          <Text>{ti(`integration.deletes.crm.${resource}.${form(crm)}`, { count: crm })}</Text>
+          <Text weight="semibold">
+            {ti(`integration.deletes.crm.${resource}.${form(crm)}`, { count: crm })}
+          </Text>
         </li>
       )}
       {graph > 0 && (
         <li>
-          <Text>{ti(`integration.deletes.graph.${resource}.${form(graph)}`, { count: graph })}</Text>
+          <Text weight="semibold">
+            {ti(`integration.deletes.graph.${resource}.${form(graph)}`, { count: graph })}
+          </Text>
         </li>
       )}
     </ul>
