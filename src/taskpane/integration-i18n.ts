@@ -46,7 +46,32 @@ const en = {
   'integration.outcome.deactivated':
     'The Tandem calendar or folder was deleted in Outlook, so sync was turned off. Tandem kept all your data.',
   'integration.refused':
-    'This sync would have deleted {crm} items in Tandem and {graph} in Outlook: more than half of your {linked} synced items at once. To be safe, nothing was changed. If they were deleted by mistake, restore them; if you meant it, turn this sync off and on again to start over from what Tandem holds.',
+    'This sync would have deleted {crm} items in Tandem and {graph} in Outlook: more than half of your {linked} synced items at once. To be safe, nothing was changed. If they were deleted by mistake, restore them and sync again; if you meant it, delete them.',
+  'integration.refused.goAhead': 'Delete them anyway',
+  'integration.deletes.title.contacts': 'Delete {total} of your {linked} synced contacts?',
+  'integration.deletes.title.calendar': 'Delete {total} of your {linked} synced events?',
+  'integration.deletes.crm.contacts.one':
+    '1 contact deleted in Outlook moves to the Tandem recycle bin, where you can restore it.',
+  'integration.deletes.crm.contacts.other':
+    '{count} contacts deleted in Outlook move to the Tandem recycle bin, where you can restore them.',
+  'integration.deletes.crm.calendar.one':
+    '1 event deleted in Outlook moves to the Tandem recycle bin, where you can restore it.',
+  'integration.deletes.crm.calendar.other':
+    '{count} events deleted in Outlook move to the Tandem recycle bin, where you can restore them.',
+  'integration.deletes.graph.contacts.one':
+    '1 contact deleted in Tandem is deleted from the Tandem folder in Outlook.',
+  'integration.deletes.graph.contacts.other':
+    '{count} contacts deleted in Tandem are deleted from the Tandem folder in Outlook.',
+  'integration.deletes.graph.calendar.one':
+    '1 event deleted in Tandem is deleted from the Tandem calendar in Outlook.',
+  'integration.deletes.graph.calendar.other':
+    '{count} events deleted in Tandem are deleted from the Tandem calendar in Outlook.',
+  'integration.deletes.rest':
+    'Everything else syncs as usual. This goes for these deletions only: the safety check still stops any more, now and in later syncs.',
+  'integration.deletes.confirm': 'Delete them',
+  'integration.deletes.cancel': 'Cancel',
+  'integration.deletes.again':
+    'More items would be deleted now than you confirmed, so nothing was changed. Check the new numbers.',
   'integration.applied.createGraph': 'Added to Outlook: {count}',
   'integration.applied.createCrm': 'Added to Tandem: {count}',
   'integration.applied.update': 'Updated: {count}',
@@ -150,7 +175,32 @@ const es: Record<IntegrationKey, string> = {
   'integration.outcome.deactivated':
     'El calendario o la carpeta Tandem se eliminó en Outlook, así que la sincronización se desactivó. Tandem ha conservado todos tus datos.',
   'integration.refused':
-    'Esta sincronización habría eliminado {crm} elementos en Tandem y {graph} en Outlook: más de la mitad de tus {linked} elementos sincronizados a la vez. Por seguridad, no se cambió nada. Si se eliminaron por error, restáuralos; si era intencionado, desactiva esta sincronización y vuelve a activarla para empezar de nuevo a partir de lo que hay en Tandem.',
+    'Esta sincronización habría eliminado {crm} elementos en Tandem y {graph} en Outlook: más de la mitad de tus {linked} elementos sincronizados a la vez. Por seguridad, no se cambió nada. Si se eliminaron por error, restáuralos y vuelve a sincronizar; si era intencionado, elimínalos.',
+  'integration.refused.goAhead': 'Eliminarlos de todos modos',
+  'integration.deletes.title.contacts': '¿Eliminar {total} de tus {linked} contactos sincronizados?',
+  'integration.deletes.title.calendar': '¿Eliminar {total} de tus {linked} eventos sincronizados?',
+  'integration.deletes.crm.contacts.one':
+    '1 contacto eliminado en Outlook pasa a la papelera de reciclaje de Tandem, desde donde puedes restaurarlo.',
+  'integration.deletes.crm.contacts.other':
+    '{count} contactos eliminados en Outlook pasan a la papelera de reciclaje de Tandem, desde donde puedes restaurarlos.',
+  'integration.deletes.crm.calendar.one':
+    '1 evento eliminado en Outlook pasa a la papelera de reciclaje de Tandem, desde donde puedes restaurarlo.',
+  'integration.deletes.crm.calendar.other':
+    '{count} eventos eliminados en Outlook pasan a la papelera de reciclaje de Tandem, desde donde puedes restaurarlos.',
+  'integration.deletes.graph.contacts.one':
+    '1 contacto eliminado en Tandem se elimina de la carpeta Tandem de Outlook.',
+  'integration.deletes.graph.contacts.other':
+    '{count} contactos eliminados en Tandem se eliminan de la carpeta Tandem de Outlook.',
+  'integration.deletes.graph.calendar.one':
+    '1 evento eliminado en Tandem se elimina del calendario Tandem de Outlook.',
+  'integration.deletes.graph.calendar.other':
+    '{count} eventos eliminados en Tandem se eliminan del calendario Tandem de Outlook.',
+  'integration.deletes.rest':
+    'Todo lo demás se sincroniza como siempre. Esto vale solo para estas eliminaciones: la comprobación de seguridad sigue deteniendo cualquier otra, ahora y en las próximas sincronizaciones.',
+  'integration.deletes.confirm': 'Eliminarlos',
+  'integration.deletes.cancel': 'Cancelar',
+  'integration.deletes.again':
+    'Ahora se eliminarían más elementos de los que confirmaste, así que no se cambió nada. Revisa las nuevas cifras.',
   'integration.applied.createGraph': 'Añadidos a Outlook: {count}',
   'integration.applied.createCrm': 'Añadidos a Tandem: {count}',
   'integration.applied.update': 'Actualizados: {count}',

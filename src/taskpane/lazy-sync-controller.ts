@@ -11,7 +11,7 @@ export function lazySyncController(options: SyncControllerOptions): SyncControll
   return {
     overview: () => controller().then((c) => c.overview()),
     activate: (resource, onProgress) => controller().then((c) => c.activate(resource, onProgress)),
-    sync: (resource, onProgress) => controller().then((c) => c.sync(resource, onProgress)),
+    sync: (resource, onProgress, options) => controller().then((c) => c.sync(resource, onProgress, options)),
     syncNow: (onProgress) => controller().then((c) => c.syncNow(onProgress)),
     deactivate: (resource) => controller().then((c) => c.deactivate(resource)),
     contactMapping: () => controller().then((c) => c.contactMapping()),

@@ -2,16 +2,19 @@ import type { AccountManager } from '../auth/account-manager';
 import type { ContactFieldMapping } from '../domain/contact-field-mapping';
 import type { GraphClient } from '../sync/graph';
 import type { SyncResource } from '../sync/model';
+import type { SyncPolicy } from '../sync/planner';
 import { ApiError } from './api-client';
 import {
   SYNC_RESOURCES,
   type ConflictPage,
   type ContactMappingView,
   type LastRun,
+  type MassDeleteRefusal,
   type ProgressListener,
   type SyncController,
   type SyncNowResult,
   type SyncOverview,
+  type SyncRunOptions,
 } from './sync-views';
 
 export * from './sync-views';
@@ -46,8 +49,12 @@ class HttpSyncController implements SyncController {
     return this.run(resource, 'activate', onProgress);
   }
 
-  sync(resource: SyncResource, onProgress?: ProgressListener): Promise<LastRun> {
-    return this.run(resource, 'sync', onProgress);
+  sync(
+    resource: SyncResource,
+    onProgress?: ProgressListener,
+    options: SyncRunOptions = {},
+  ): Promise<LastRun> {
+    return this.run(resource, 'sync', onProgress, options.confirmedDeletions);
   }
 
   async syncNow(onProgress?: ProgressListener): Promise<SyncNowResult[]> {
@@ -94,20 +101,27 @@ class HttpSyncController implements SyncController {
     resource: SyncResource,
     how: 'activate' | 'sync',
     onProgress?: ProgressListener,
+    confirmedDeletions?: MassDeleteRefusal,
   ): Promise<LastRun> {
     const startedAt = new Date().toISOString();
-    const engine = await this.engine(resource, onProgress);
+    const engine = await this.engine(resource, onProgress, confirmedDeletions);
     const report = how === 'activate' ? await engine.activate() : await engine.sync();
     return this.call<LastRun>('POST', `/api/sync/${resource}/runs`, { ...report, startedAt });
   }
 
-  private async engine(resource: SyncResource, onProgress?: ProgressListener) {
+  private async engine(
+    resource: SyncResource,
+    onProgress?: ProgressListener,
+    confirmedDeletions?: MassDeleteRefusal,
+  ) {
     // The engine loads on first use: the page opens without it, and most visits never run a sync.
-    const [{ createGraphClient }, { HttpCrmPort }, { createSyncEngine }] = await Promise.all([
-      import('../sync/graph'),
-      import('../sync/http-crm-port'),
-      import('../sync/runner'),
-    ]);
+    const [{ createGraphClient }, { HttpCrmPort }, { createSyncEngine }, { DEFAULT_POLICY }] =
+      await Promise.all([
+        import('../sync/graph'),
+        import('../sync/http-crm-port'),
+        import('../sync/runner'),
+        import('../sync/planner'),
+      ]);
     const { accounts, origin } = this.options;
     const graphToken = () => accounts.getToken('graph');
     const graph =
@@ -131,6 +145,7 @@ class HttpSyncController implements SyncController {
       crm,
       ...(mapping ? { contactMapping: mapping.mapping, customFields: mapping.customFields } : {}),
       ...(onProgress ? { onProgress } : {}),
+      ...(confirmedDeletions ? { policy: confirmedPolicy(DEFAULT_POLICY, confirmedDeletions) } : {}),
     });
   }
 
@@ -163,4 +178,18 @@ class HttpSyncController implements SyncController {
     }
     return parsed as T;
   }
+}
+
+/**
+ * The guard for a run whose deletions the user confirmed: it lets through as large a share of the
+ * synced items as they saw (half an item of slack, so the share times the same count is never just
+ * under their total) and stops the run again if more would go now.
+ */
+function confirmedPolicy(defaults: SyncPolicy, confirmed: MassDeleteRefusal): SyncPolicy {
+  if (defaults.massDelete === false || confirmed.linked <= 0) return defaults;
+  const total = confirmed.deletions.crm + confirmed.deletions.graph;
+  return {
+    ...defaults,
+    massDelete: { ...defaults.massDelete, maxShare: (total + 0.5) / confirmed.linked },
+  };
 }

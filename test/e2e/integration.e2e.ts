@@ -11,8 +11,9 @@ import {
 
 /**
  * The administrator installs Tandem, turns on calendar and contact sync in the "Microsoft integration"
- * page, watches it run, reads the summary, and finds the items in the sandbox mailbox; turning a sync
- * off asks first and then takes the Tandem calendar out of Outlook.
+ * page, watches it run, reads the summary, and finds the items in the sandbox mailbox; goes ahead,
+ * once asked, with a run the mass-delete guard stopped; turning a sync off asks first and then takes
+ * the Tandem calendar out of Outlook.
  */
 
 const ADMIN = 'admin@contoso.example';
@@ -154,6 +155,26 @@ test('the admin turns on calendar and contact sync, sees it run, and finds the i
   expect(await seriousA11yViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Dismiss the conflict on Mobile' }).click();
   await page.getByText('No conflicts to review.').waitFor();
+
+  // Seven of twelve synced contacts deleted in Outlook: the guard stops the run, the admin goes ahead.
+  for (let i = 1; i <= 9; i++) {
+    await call('/api/contacts', 'crm', 'POST', { firstName: `Client ${i}`, lastName: 'Roca' });
+  }
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByText('Added to Outlook: 9').waitFor();
+  const clients = (await tandemContainer('contacts'))!.filter((c) => c.surname === 'Roca');
+  for (const c of clients.slice(0, 7)) await call(`/graph/v1.0/me/contacts/${c.id}`, 'graph', 'DELETE');
+  await page.getByRole('button', { name: 'Sync now', disabled: false }).click();
+  await page.getByRole('button', { name: 'Delete them anyway' }).click();
+  const deletes = page.getByRole('alertdialog', { name: 'Delete 7 of your 12 synced contacts?' });
+  await deletes.getByText(/^7 contacts deleted in Outlook move to the Tandem recycle bin/).waitFor();
+  await page.waitForTimeout(400); // the dialog's opening animation
+  await screenshot(page, 'integration-deletes-light');
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await deletes.getByRole('button', { name: 'Delete them', exact: true }).click();
+  await page.getByText('Removed from Tandem (restorable): 7').waitFor();
+  expect((await call('/api/contacts?deleted=true', 'crm')).items).toHaveLength(7);
+  expect(await tandemContainer('contacts')).toHaveLength(5);
 
   // Turning a sync off asks first.
   await calendar.click();

@@ -149,6 +149,117 @@ test('the mass-delete guard’s refusal is explained with its numbers', async ()
   ).toBeTruthy();
 });
 
+/** Contact sync whose last run the guard stopped: 7 of 12 synced contacts deleted in Outlook. */
+function refusedContacts(controller = new FakeSyncController()) {
+  const refusal = { reason: 'massDelete' as const, deletions: { crm: 7, graph: 0 }, linked: 12 };
+  controller.state.calendar = aStatus({ enabled: true, lastRun: aLastRun() });
+  controller.state.contacts = aStatus({
+    enabled: true,
+    lastRun: aLastRun({ mode: 'incremental', outcome: 'refused', applied: {}, refused: refusal }),
+  });
+  return { controller, refusal };
+}
+
+const goAhead = () => screen.findByRole('button', { name: 'Delete them anyway' });
+
+test('only a run the guard stopped offers to go ahead', async () => {
+  const { controller } = refusedContacts();
+  setup(controller);
+  await goAhead();
+  // The contact card's refused run offers it; the calendar's completed run does not.
+  expect(screen.getAllByRole('button', { name: 'Delete them anyway' })).toHaveLength(1);
+  const card = (name: string) => screen.getByRole('group', { name });
+  expect(within(card('Contact sync')).getByRole('button', { name: 'Delete them anyway' })).toBeTruthy();
+  expect(within(card('Calendar sync')).queryByRole('button', { name: 'Delete them anyway' })).toBeNull();
+  expect(screen.getByText(/if you meant it, delete them\./)).toBeTruthy();
+});
+
+test('going ahead asks first, saying what each side loses; cancelling changes nothing', async () => {
+  const { controller } = refusedContacts();
+  setup(controller);
+  fireEvent.click(await goAhead());
+  let dialog = await screen.findByRole('alertdialog', { name: 'Delete 7 of your 12 synced contacts?' });
+  expect(
+    within(dialog)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent),
+  ).toEqual(['7 contacts deleted in Outlook move to the Tandem recycle bin, where you can restore them.']);
+  expect(dialog.textContent).toContain('the safety check still stops any more, now and in later syncs');
+  fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+  await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+
+  fireEvent.click(await goAhead());
+  dialog = await screen.findByRole('alertdialog', { name: 'Delete 7 of your 12 synced contacts?' });
+  fireEvent.keyDown(dialog, { key: 'Escape' });
+  await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+  expect(controller.sync).not.toHaveBeenCalled();
+  expect(controller.syncNow).not.toHaveBeenCalled();
+  expect(screen.getByText(/Stopped by the safety check: nothing was deleted/)).toBeTruthy();
+});
+
+test('confirming runs that sync once, past the guard for the confirmed deletions, and shows the run', async () => {
+  const { controller, refusal } = refusedContacts();
+  setup(controller);
+  fireEvent.click(await goAhead());
+  const dialog = await screen.findByRole('alertdialog', { name: 'Delete 7 of your 12 synced contacts?' });
+  fireEvent.click(within(dialog).getByRole('button', { name: 'Delete them' }));
+  expect(await screen.findByText('Removed from Tandem (restorable): 7')).toBeTruthy();
+  expect(controller.sync).toHaveBeenCalledTimes(1);
+  expect(controller.sync).toHaveBeenCalledWith('contacts', expect.any(Function), {
+    confirmedDeletions: refusal,
+  });
+  expect(screen.queryByRole('button', { name: 'Delete them anyway' })).toBeNull();
+  expect(screen.queryByText(/Stopped by the safety check/)).toBeNull();
+  expect(screen.queryByRole('alert')).toBeNull();
+
+  // "Sync now" afterwards is an ordinary, guarded run.
+  fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+  await waitFor(() => expect(controller.sync).toHaveBeenCalledTimes(3));
+  expect(controller.sync.mock.calls.slice(1).map((call) => call[2])).toEqual([undefined, undefined]);
+});
+
+test('deletions on both sides are both named; one item reads in the singular', async () => {
+  const controller = new FakeSyncController();
+  const refusal = { reason: 'massDelete' as const, deletions: { crm: 1, graph: 6 }, linked: 10 };
+  controller.state.calendar = aStatus({
+    enabled: true,
+    lastRun: aLastRun({ outcome: 'refused', applied: {}, refused: refusal }),
+  });
+  setup(controller);
+  fireEvent.click(await goAhead());
+  const dialog = await screen.findByRole('alertdialog', { name: 'Delete 7 of your 10 synced events?' });
+  expect(
+    within(dialog)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent),
+  ).toEqual([
+    '1 event deleted in Outlook moves to the Tandem recycle bin, where you can restore it.',
+    '6 events deleted in Tandem are deleted from the Tandem calendar in Outlook.',
+  ]);
+});
+
+test('a confirmed run that would now delete more stops again and says so', async () => {
+  const { controller } = refusedContacts();
+  const more = { reason: 'massDelete' as const, deletions: { crm: 9, graph: 0 }, linked: 12 };
+  controller.sync.mockImplementationOnce(async (resource) => {
+    const run = aLastRun({ outcome: 'refused', applied: {}, refused: more });
+    controller.state[resource] = { ...controller.state[resource], lastRun: run };
+    return run;
+  });
+  setup(controller);
+  fireEvent.click(await goAhead());
+  const dialog = await screen.findByRole('alertdialog', { name: 'Delete 7 of your 12 synced contacts?' });
+  fireEvent.click(within(dialog).getByRole('button', { name: 'Delete them' }));
+  expect((await screen.findByRole('alert')).textContent).toContain(
+    'More items would be deleted now than you confirmed, so nothing was changed.',
+  );
+  expect(await screen.findByText(/would have deleted 9 items in Tandem/)).toBeTruthy();
+  fireEvent.click(await goAhead());
+  expect(
+    await screen.findByRole('alertdialog', { name: 'Delete 9 of your 12 synced contacts?' }),
+  ).toBeTruthy();
+});
+
 test('a partial run lists its failures with the full count', async () => {
   const controller = new FakeSyncController();
   const failures = Array.from({ length: 7 }, (_, i) => ({
@@ -324,4 +435,17 @@ test('Spanish', async () => {
   expect(
     await screen.findByRole('alertdialog', { name: '¿Desactivar la sincronización del calendario?' }),
   ).toBeTruthy();
+});
+
+test('Spanish: going ahead with a stopped run', async () => {
+  setup(refusedContacts().controller, 'es');
+  fireEvent.click(await screen.findByRole('button', { name: 'Eliminarlos de todos modos' }));
+  const dialog = await screen.findByRole('alertdialog', {
+    name: '¿Eliminar 7 de tus 12 contactos sincronizados?',
+  });
+  expect(dialog.textContent).toContain(
+    '7 contactos eliminados en Outlook pasan a la papelera de reciclaje de Tandem, desde donde puedes restaurarlos.',
+  );
+  expect(within(dialog).getByRole('button', { name: 'Eliminarlos' })).toBeTruthy();
+  expect(within(dialog).getByRole('button', { name: 'Cancelar' })).toBeTruthy();
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   [t, sandbox] = await Promise.all([createTestApp(), listenSandbox()]);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  users = (await createTenant(t.store, t.issuer, { memberCount: 4 })).members;
+  users = (await createTenant(t.store, t.issuer, { memberCount: 5 })).members;
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -243,4 +243,70 @@ test('the user’s own field mapping is what the taskpane’s run writes to Outl
   expect(rosa.jobTitle ?? null).toBeNull();
   await controller.deactivate('contacts');
   await controller.resetContactMapping();
+});
+
+test('a run the mass-delete guard stopped goes ahead once the user confirms it; the next runs are guarded again', async () => {
+  const user = users[4]!;
+  const graph = graphAs(CARMEN);
+  const controller = controllerFor(user, CARMEN);
+  for (let i = 1; i <= 12; i++) {
+    await crm(user, 'POST', '/api/contacts', { firstName: `Client ${i}`, lastName: 'Vidal' });
+  }
+  expect(await controller.activate('contacts')).toMatchObject({
+    outcome: 'done',
+    applied: { createGraph: 12 },
+  });
+  const items = await containerItems(graph, 'contacts');
+  expect(items).toHaveLength(12);
+
+  // Seven of the twelve deleted in Outlook: more than half, so the guard stops the run and changes nothing.
+  const gone = items.slice(0, 7);
+  for (const item of gone) await graph.request('DELETE', `/me/contacts/${item.id}`);
+  const refused = await controller.sync('contacts');
+  expect(refused).toMatchObject({
+    outcome: 'refused',
+    refused: { reason: 'massDelete', deletions: { crm: 7, graph: 0 }, linked: 12 },
+  });
+  expect((await crm(user, 'GET', '/api/contacts?deleted=true')).items).toEqual([]);
+  expect((await controller.overview()).contacts.lastRun).toMatchObject({ outcome: 'refused' });
+
+  // A confirmation of fewer deletions than the run would now make does not cover it: stopped again.
+  const stale = { reason: 'massDelete' as const, deletions: { crm: 6, graph: 0 }, linked: 12 };
+  expect(await controller.sync('contacts', undefined, { confirmedDeletions: stale })).toMatchObject({
+    outcome: 'refused',
+    refused: { deletions: { crm: 7, graph: 0 } },
+  });
+  expect((await crm(user, 'GET', '/api/contacts?deleted=true')).items).toEqual([]);
+
+  // Confirmed: the seven go to the recycle bin, and the run is recorded like any other.
+  const progress: SyncProgress[] = [];
+  const confirmed = await controller.sync('contacts', (p) => progress.push({ ...p }), {
+    confirmedDeletions: refused.refused!,
+  });
+  expect(confirmed).toMatchObject({ outcome: 'done', applied: { deleteCrm: 7 }, refused: null });
+  expect(progress.map((p) => p.phase)).toContain('apply');
+  expect((await controller.overview()).contacts.lastRun).toMatchObject({
+    outcome: 'done',
+    applied: { deleteCrm: 7 },
+  });
+  const bin = (await crm(user, 'GET', '/api/contacts?deleted=true')).items as any[];
+  expect(bin.map((c) => c.firstName).sort()).toEqual(gone.map((item) => item.givenName).sort());
+  expect((await crm(user, 'GET', '/api/contacts')).items).toHaveLength(5);
+  expect(await containerItems(graph, 'contacts')).toHaveLength(5);
+
+  // Restorable: back from the recycle bin, back in Outlook; twelve synced again.
+  for (const record of bin) await crm(user, 'POST', `/api/contacts/${record.id}/restore`);
+  expect(await controller.sync('contacts')).toMatchObject({ outcome: 'done' });
+  const again = await containerItems(graph, 'contacts');
+  expect(again).toHaveLength(12);
+
+  // The next ordinary run, as "Sync now" and the ribbon make it, is guarded again.
+  for (const item of again.slice(0, 7)) await graph.request('DELETE', `/me/contacts/${item.id}`);
+  const [next] = await controller.syncNow();
+  expect(next).toMatchObject({
+    resource: 'contacts',
+    run: { outcome: 'refused', refused: { deletions: { crm: 7, graph: 0 }, linked: 12 } },
+  });
+  expect((await crm(user, 'GET', '/api/contacts?deleted=true')).items).toEqual([]);
+  await controller.deactivate('contacts');
 });

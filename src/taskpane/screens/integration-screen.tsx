@@ -6,6 +6,7 @@ import { useIntegrationT } from '../integration-i18n';
 import { SYNC_RESOURCES, type SyncController, type SyncOverview, type SyncProgress } from '../sync-views';
 import { ErrorBar } from './error-bar';
 import { ConfirmDeactivateDialog } from './integration/confirm-deactivate-dialog';
+import { ConfirmDeletesDialog, type PendingDeletes } from './integration/confirm-deletes-dialog';
 import { ConflictsList } from './integration/conflicts-list';
 import { FieldMappingEditor } from './integration/field-mapping-editor';
 import { Notice } from './integration/notice';
@@ -26,7 +27,8 @@ const useStyles = makeStyles({
 
 /**
  * The "Microsoft integration" page: calendar and contact sync switches with live progress and the
- * last run, "Sync now", the contact field mapping and the conflicts to review. Every operation comes
+ * last run (going ahead with a run the mass-delete guard stopped, once confirmed), "Sync now", the
+ * contact field mapping and the conflicts to review. Every operation comes
  * from `controller`, so the page runs the same in the add-in, the web app and the tests.
  */
 export function IntegrationScreen({ controller }: { controller: SyncController }) {
@@ -40,6 +42,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
   const [errors, setErrors] = useState<string[]>([]);
   const [notice, setNotice] = useState<string>();
   const [confirming, setConfirming] = useState<SyncResource | null>(null);
+  const [confirmingDeletes, setConfirmingDeletes] = useState<PendingDeletes | null>(null);
   const [activating, setActivating] = useState<SyncResource | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const mounted = useRef(true);
@@ -110,6 +113,17 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
       }
     });
 
+  /** The run the guard stopped, once more, letting through the deletions the user confirmed. */
+  const confirmDeletes = ({ resource, refusal }: PendingDeletes) =>
+    work(async () => {
+      try {
+        const run = await controller.sync(resource, onProgress, { confirmedDeletions: refusal });
+        return { errors: run.outcome === 'refused' ? [ti('integration.deletes.again')] : [] };
+      } catch (e) {
+        return { errors: [describeSyncError(t, ti, resource, e)] };
+      }
+    });
+
   const syncNow = () =>
     work(async () => {
       try {
@@ -158,6 +172,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
             disabled={working}
             turningOn={activating === resource}
             onToggle={onToggle}
+            onConfirmDeletes={(r, refusal) => setConfirmingDeletes({ resource: r, refusal })}
           />
         ))}
       </div>
@@ -185,6 +200,14 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
         onConfirm={(resource) => {
           setConfirming(null);
           void deactivate(resource);
+        }}
+      />
+      <ConfirmDeletesDialog
+        pending={confirmingDeletes}
+        onCancel={() => setConfirmingDeletes(null)}
+        onConfirm={(pending) => {
+          setConfirmingDeletes(null);
+          void confirmDeletes(pending);
         }}
       />
     </section>

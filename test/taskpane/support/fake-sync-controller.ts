@@ -16,6 +16,7 @@ import type {
   SyncController,
   SyncNowResult,
   SyncOverview,
+  SyncRunOptions,
 } from '../../../src/taskpane/sync-controller';
 
 /** jsdom has no structuredClone; these are plain JSON. */
@@ -95,11 +96,22 @@ export class FakeSyncController implements SyncController {
     return run;
   });
 
-  sync = jest.fn(async (resource: SyncResource): Promise<LastRun> => {
-    const run = aLastRun({ mode: 'incremental', applied: {} });
-    this.state[resource] = { ...this.state[resource], lastRun: run };
-    return run;
-  });
+  sync = jest.fn(
+    async (
+      resource: SyncResource,
+      _onProgress?: ProgressListener,
+      options?: SyncRunOptions,
+    ): Promise<LastRun> => {
+      // A confirmed run makes the deletions it was allowed; any other run changes nothing here.
+      const deletions = options?.confirmedDeletions?.deletions;
+      const run = aLastRun({
+        mode: 'incremental',
+        applied: deletions ? { deleteCrm: deletions.crm, deleteGraph: deletions.graph } : {},
+      });
+      this.state[resource] = { ...this.state[resource], lastRun: run };
+      return run;
+    },
+  );
 
   syncNow = jest.fn(async (_onProgress?: ProgressListener): Promise<SyncNowResult[]> => {
     const out: SyncNowResult[] = [];

@@ -1,4 +1,4 @@
-import { Text } from '@fluentui/react-components';
+import { Button, Text } from '@fluentui/react-components';
 import { formatDate, useLocale } from '../../i18n';
 import { useIntegrationT, type IntegrationKey } from '../../integration-i18n';
 import type { LastRun } from '../../sync-views';
@@ -16,8 +16,19 @@ const ACTIONS = [
 /** Failures listed under a summary; the count is always the full one. */
 const SHOWN_FAILURES = 5;
 
-/** When the last run was, how it ended, what it changed, what failed, and why the guard stopped it. */
-export function LastRunSummary({ run }: { run: LastRun | null }) {
+/**
+ * When the last run was, how it ended, what it changed, what failed, and why the guard stopped it;
+ * with `onConfirmDeletes`, a refusal offers to go ahead (the page asks first).
+ */
+export function LastRunSummary({
+  run,
+  onConfirmDeletes,
+  disabled = false,
+}: {
+  run: LastRun | null;
+  onConfirmDeletes?: () => void;
+  disabled?: boolean;
+}) {
   const ti = useIntegrationT();
   const locale = useLocale();
   if (!run) return <Text size={200}>{ti('integration.last.never')}</Text>;
@@ -29,13 +40,22 @@ export function LastRunSummary({ run }: { run: LastRun | null }) {
         {ti(`integration.outcome.${run.outcome}` as IntegrationKey)}
       </Text>
       {run.refused ? (
-        <Text size={200} role="note">
-          {ti('integration.refused', {
-            crm: run.refused.deletions.crm,
-            graph: run.refused.deletions.graph,
-            linked: run.refused.linked,
-          })}
-        </Text>
+        <>
+          <Text size={200} role="note">
+            {ti('integration.refused', {
+              crm: run.refused.deletions.crm,
+              graph: run.refused.deletions.graph,
+              linked: run.refused.linked,
+            })}
+          </Text>
+          {onConfirmDeletes && (
+            <div>
+              <Button size="small" disabled={disabled} onClick={onConfirmDeletes}>
+                {ti('integration.refused.goAhead')}
+              </Button>
+            </div>
+          )}
+        </>
       ) : (
         run.outcome !== 'deactivated' && (
           <ul className="tandem-list tandem-counts">

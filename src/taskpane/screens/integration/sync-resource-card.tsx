@@ -1,11 +1,14 @@
 import { Card, Switch, Text } from '@fluentui/react-components';
 import type { SyncResource } from '../../../sync/model';
 import { useIntegrationT } from '../../integration-i18n';
-import type { ResourceStatus, SyncProgress } from '../../sync-views';
+import type { MassDeleteRefusal, ResourceStatus, SyncProgress } from '../../sync-views';
 import { LastRunSummary } from './last-run-summary';
 import { SyncProgressBar } from './sync-progress-bar';
 
-/** One resource's switch, its live progress while it syncs, and its last run. */
+/**
+ * One resource's switch, its live progress while it syncs, and its last run; a run the mass-delete
+ * guard stopped offers `onConfirmDeletes`.
+ */
 export function SyncResourceCard({
   resource,
   status,
@@ -13,6 +16,7 @@ export function SyncResourceCard({
   disabled,
   turningOn,
   onToggle,
+  onConfirmDeletes,
 }: {
   resource: SyncResource;
   status: ResourceStatus;
@@ -21,10 +25,12 @@ export function SyncResourceCard({
   /** Activation in progress: the switch already shows the state being reached. */
   turningOn: boolean;
   onToggle: (resource: SyncResource, on: boolean) => void;
+  onConfirmDeletes: (resource: SyncResource, refusal: MassDeleteRefusal) => void;
 }) {
   const ti = useIntegrationT();
   const title = ti(resource === 'calendar' ? 'integration.calendar' : 'integration.contacts');
   const hintId = `tandem-sync-${resource}-hint`;
+  const refusal = status.lastRun?.outcome === 'refused' ? status.lastRun.refused : null;
   return (
     <Card className="tandem-sync-card" aria-label={title}>
       <Switch
@@ -44,7 +50,13 @@ export function SyncResourceCard({
       )}
       {/* When off, the last run only matters if it is what turned the sync off. */}
       {(status.enabled || status.lastRun?.outcome === 'deactivated') && !progress && (
-        <LastRunSummary run={status.lastRun} />
+        <LastRunSummary
+          run={status.lastRun}
+          disabled={disabled || status.running}
+          {...(status.enabled && refusal
+            ? { onConfirmDeletes: () => onConfirmDeletes(resource, refusal) }
+            : {})}
+        />
       )}
     </Card>
   );

@@ -1,0 +1,98 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  makeStyles,
+  Text,
+} from '@fluentui/react-components';
+import type { SyncResource } from '../../../sync/model';
+import { useIntegrationT } from '../../integration-i18n';
+import type { MassDeleteRefusal } from '../../sync-views';
+
+export interface PendingDeletes {
+  resource: SyncResource;
+  refusal: MassDeleteRefusal;
+}
+
+const useStyles = makeStyles({
+  deletions: { display: 'flex', flexDirection: 'column', gap: '8px' },
+});
+
+const form = (n: number) => (n === 1 ? 'one' : 'other');
+
+/**
+ * Going ahead with a run the mass-delete guard stopped: says exactly what it deletes on each side
+ * (in Tandem, restorably, to the recycle bin) and that the guard still stops any more.
+ */
+export function ConfirmDeletesDialog({
+  pending,
+  onConfirm,
+  onCancel,
+}: {
+  pending: PendingDeletes | null;
+  onConfirm: (pending: PendingDeletes) => void;
+  onCancel: () => void;
+}) {
+  const ti = useIntegrationT();
+  return (
+    <Dialog
+      open={pending !== null}
+      modalType="alert"
+      onOpenChange={(_, data) => {
+        if (!data.open) onCancel();
+      }}
+    >
+      <DialogSurface>
+        {pending && (
+          <DialogBody>
+            <DialogTitle>
+              {ti(`integration.deletes.title.${pending.resource}`, {
+                total: pending.refusal.deletions.crm + pending.refusal.deletions.graph,
+                linked: pending.refusal.linked,
+              })}
+            </DialogTitle>
+            <DialogContent className="tandem-dialog-content">
+              <DeletionsList {...pending} />
+              <Text as="p">{ti('integration.deletes.rest')}</Text>
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="primary" onClick={() => onConfirm(pending)}>
+                {ti('integration.deletes.confirm')}
+              </Button>
+              <Button onClick={onCancel}>{ti('integration.deletes.cancel')}</Button>
+            </DialogActions>
+          </DialogBody>
+        )}
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+/** One line per side that loses items; a side with none is not mentioned. */
+function DeletionsList({ resource, refusal }: PendingDeletes) {
+  const ti = useIntegrationT();
+  const styles = useStyles();
+  const { crm, graph } = refusal.deletions;
+  return (
+    <ul className={`tandem-list ${styles.deletions}`}>
+      {crm > 0 && (
+        <li>
+          <Text weight="semibold">
+            {ti(`integration.deletes.crm.${resource}.${form(crm)}`, { count: crm })}
+          </Text>
+        </li>
+      )}
+      {graph > 0 && (
+        <li>
+          <Text weight="semibold">
+            {ti(`integration.deletes.graph.${resource}.${form(graph)}`, { count: graph })}
+          </Text>
+        </li>
+      )}
+    </ul>
+  );
+}
