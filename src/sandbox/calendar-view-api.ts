@@ -1,13 +1,13 @@
 import { eventCollection, routeCalendar } from './calendars-api';
-import { deltaStart, servePage, startRound, type DeltaEntry } from './delta-rounds';
 import {
-  overlaps,
-  renderEvent,
-  resolveEvent,
+  inViewOrder,
+  placementChangeKey,
+  placementView,
+  placementsInWindow,
   seriesInstances,
-  storedView,
-  type EventView,
-} from './event-model';
+} from './calendar-window';
+import { deltaStart, servePage, startRound } from './delta-rounds';
+import { renderEvent, resolveEvent } from './event-model';
 import type { GraphContext, RouteDefinition } from './graph-dispatcher';
 import { badRequest, itemNotFound } from './graph-error';
 import { graphUrl } from './graph-request';
@@ -29,28 +29,12 @@ function window(ctx: GraphContext): { start: number; end: number } {
   return { start, end };
 }
 
-/** What a calendar shows in a window: single events, occurrences and exceptions, never masters. */
-function viewsInWindow(ctx: GraphContext, calendarId: string, start: number, end: number): EventView[] {
-  const views: EventView[] = [];
-  for (const event of Object.values(ctx.mailbox.events)) {
-    if (event.calendarId !== calendarId) continue;
-    if (event.data.recurrence) views.push(...seriesInstances(ctx.sandbox, event, start, end));
-    else {
-      const view = storedView(ctx.sandbox, event);
-      if (overlaps(view, start, end)) views.push(view);
-    }
-  }
-  return views.sort((a, b) => a.startInstant - b.startInstant || a.id.localeCompare(b.id));
-}
-
 function calendarView(ctx: GraphContext) {
   const calendar = routeCalendar(ctx);
   const { start, end } = window(ctx);
-  return eventCollection(
-    ctx,
-    viewsInWindow(ctx, calendar.id, start, end),
-    `users('${ctx.caller.id}')/calendarView`,
-  );
+  const placements = inViewOrder(placementsInWindow(ctx.sandbox, ctx.mailbox, calendar.id, start, end));
+  const views = placements.map((placement) => placementView(ctx.sandbox, placement));
+  return eventCollection(ctx, views, `users('${ctx.caller.id}')/calendarView`);
 }
 
 function calendarViewDelta(ctx: GraphContext) {
@@ -75,11 +59,6 @@ function calendarViewDelta(ctx: GraphContext) {
   } else {
     ({ start: windowStart, end: windowEnd } = window(ctx));
   }
-  const entries: DeltaEntry[] = viewsInWindow(ctx, calendar.id, windowStart, windowEnd).map((view) => ({
-    id: view.id,
-    fingerprint: view.changeKey,
-    render: () => renderEvent(ctx, view, { stub: view.type === 'occurrence' }),
-  }));
   const restart = new URLSearchParams({
     startDateTime: new Date(windowStart).toISOString(),
     endDateTime: new Date(windowEnd).toISOString(),
@@ -95,7 +74,15 @@ function calendarViewDelta(ctx: GraphContext) {
       windowEnd,
     },
     previous,
-    entries,
+    {
+      items: placementsInWindow(ctx.sandbox, ctx.mailbox, calendar.id, windowStart, windowEnd),
+      id: (placement) => placement.id,
+      fingerprint: placementChangeKey,
+      // Only the items the round sends are rendered (and, for occurrences, given their data).
+      render: (placement) =>
+        renderEvent(ctx, placementView(ctx.sandbox, placement), { stub: placement.type === 'occurrence' }),
+      order: inViewOrder,
+    },
     null,
     restartPath,
   );

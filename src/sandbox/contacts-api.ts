@@ -1,5 +1,5 @@
 import { ifMatchSatisfied, offsetPage, orderByComparator } from './collection-page';
-import { deltaStart, servePage, startRound, type DeltaEntry } from './delta-rounds';
+import { deltaStart, servePage, startRound } from './delta-rounds';
 import { expandedProperties, mergeExtendedProperties, parseExtendedProperties } from './extended-properties';
 import type { GraphContext, RouteDefinition } from './graph-dispatcher';
 import { badRequest, GraphError, itemNotFound, unknownProperty } from './graph-error';
@@ -423,21 +423,20 @@ function contactsDelta(ctx: GraphContext) {
   const previous = start.kind === 'round' ? start.previous : undefined;
   const selectText = previous ? previous.select : ctx.req.query.get('$select');
   const select = selectText ? parseSelect(new URLSearchParams({ $select: selectText })) : undefined;
-  const entries: DeltaEntry[] = Object.values(ctx.mailbox.contacts)
-    .filter((c) => c.folderId === folder.id)
-    .sort((a, b) => a.createdAt - b.createdAt)
-    .map((c) => ({
-      id: c.id,
-      fingerprint: c.changeKey,
-      render: () => applySelect(renderContact(c), select),
-    }));
+  const contacts = Object.values(ctx.mailbox.contacts).filter((c) => c.folderId === folder.id);
   const restart = new URLSearchParams(selectText ? { $select: selectText } : {});
   const restartPath = graphUrl('', ctx.requestPath, restart).slice('/graph/v1.0'.length);
   return startRound(
     ctx,
     { kind: 'contacts', containerId: folder.id, odataType: '#microsoft.graph.contact' },
     previous,
-    entries,
+    {
+      items: contacts,
+      id: (c) => c.id,
+      fingerprint: (c) => c.changeKey,
+      render: (c) => applySelect(renderContact(c), select),
+      order: (items) => items.sort((a, b) => a.createdAt - b.createdAt),
+    },
     selectText,
     restartPath,
   );

@@ -10,12 +10,20 @@ const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 1000;
 const MAX_OPEN_PAGES = 10_000;
 
-export interface DeltaEntry {
-  id: string;
+/**
+ * The items of a container now, and how a round reads them. Accessors rather than an entry object per
+ * item, so a quiet round over a large container allocates next to nothing.
+ */
+export interface DeltaItems<T> {
+  /** In any order: {@link order} puts them in the order a round lists them. */
+  items: T[];
+  id(item: T): string;
   /** Changes whenever the client should be sent the item again (its change key). */
-  fingerprint: string;
+  fingerprint(item: T): string;
   /** Renders the item; called only for items the round sends, so a quiet round renders nothing. */
-  render: () => Record<string, unknown>;
+  render(item: T): Record<string, unknown>;
+  /** The items in the order a round sends them; not needed (so not called) for a quiet round. */
+  order(items: T[]): T[];
 }
 
 export interface DeltaRequestBase {
@@ -76,22 +84,33 @@ export function deltaStart(ctx: GraphContext, containerId: string): DeltaStart {
   return { kind: 'initial' };
 }
 
+/** Whether the client already holds every current item in its current version, and nothing else. */
+function holdsExactly<T>(previous: DeltaStateRecord, current: DeltaItems<T>): boolean {
+  const { seen } = previous;
+  for (const item of current.items) if (seen[current.id(item)] !== current.fingerprint(item)) return false;
+  return Object.keys(seen).length === current.items.length;
+}
+
 /** Diffs the current items against the previous state and answers the round's first page. */
-export function startRound(
+export function startRound<T>(
   ctx: GraphContext,
   base: DeltaRequestBase,
   previous: DeltaStateRecord | undefined,
-  current: DeltaEntry[],
+  current: DeltaItems<T>,
   select: string | null,
   restartPath: string,
 ): { body: unknown } {
   const changes: Record<string, unknown>[] = [];
-  const seen: Record<string, string> = {};
-  for (const entry of current) {
-    seen[entry.id] = entry.fingerprint;
-    if (!previous || previous.seen[entry.id] !== entry.fingerprint) changes.push(entry.render());
+  // A quiet round keeps the previous record of what the client holds rather than building a copy.
+  const quiet = previous !== undefined && holdsExactly(previous, current);
+  const seen: Record<string, string> = quiet ? previous.seen : {};
+  for (const item of quiet ? [] : current.order(current.items)) {
+    const id = current.id(item);
+    const fingerprint = current.fingerprint(item);
+    seen[id] = fingerprint;
+    if (!previous || previous.seen[id] !== fingerprint) changes.push(current.render(item));
   }
-  if (previous) {
+  if (previous && !quiet) {
     for (const id of Object.keys(previous.seen)) {
       // Deleted items and items that left the window look the same to the client: removed, "deleted".
       if (!(id in seen))

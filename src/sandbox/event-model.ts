@@ -10,6 +10,7 @@ import {
   parseDateOnly,
   parseLocalDateTime,
   type NaiveMs,
+  type ZoneRules,
 } from './graph-time';
 import { expandedProperties, parseExtendedProperties } from './extended-properties';
 import { occurrenceId, parseOccurrenceId } from './sandbox-ids';
@@ -321,6 +322,39 @@ export function eventTiming(sandbox: GraphSandbox, data: EventData): EventTiming
   };
 }
 
+interface TimingMemo {
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+  zones: ZoneRules;
+  timing: EventTiming;
+}
+
+/**
+ * Timings of stored event data (a single event's, a master's or an exception's), by the data object,
+ * each checked against the start and end it was read from and the zone rules in use: a calendar view
+ * or delta round then converts no times for events that did not move.
+ */
+const storedTimings = new WeakMap<EventData, TimingMemo>();
+
+/** {@link eventTiming} of stored event data, remembered while its start, end and zone rules stay the same. */
+export function storedTiming(sandbox: GraphSandbox, data: EventData): EventTiming {
+  const { start, end } = data;
+  const memo = storedTimings.get(data);
+  if (
+    memo &&
+    memo.zones === sandbox.zones &&
+    memo.start.dateTime === start.dateTime &&
+    memo.start.timeZone === start.timeZone &&
+    memo.end.dateTime === end.dateTime &&
+    memo.end.timeZone === end.timeZone
+  ) {
+    return memo.timing;
+  }
+  const timing = eventTiming(sandbox, data);
+  storedTimings.set(data, { start: { ...start }, end: { ...end }, zones: sandbox.zones, timing });
+  return timing;
+}
+
 /** One thing a calendar shows: a single event, a series master, an occurrence or an exception. */
 export interface EventView {
   id: string;
@@ -336,7 +370,7 @@ export interface EventView {
 }
 
 export function storedView(sandbox: GraphSandbox, event: EventRecord): EventView {
-  const timing = eventTiming(sandbox, event.data);
+  const timing = storedTiming(sandbox, event.data);
   return {
     id: event.id,
     type: event.data.recurrence ? 'seriesMaster' : 'singleInstance',
@@ -350,30 +384,45 @@ export function storedView(sandbox: GraphSandbox, event: EventRecord): EventView
   };
 }
 
-/** The occurrence of `master` on its original local date, as the pattern makes it. */
-function occurrenceView(
+/** Where the pattern puts the occurrence of `master` on its original local date. */
+export interface OccurrencePlace {
+  startLocal: NaiveMs;
+  startInstant: number;
+  endInstant: number;
+}
+
+export function occurrencePlace(
   sandbox: GraphSandbox,
   master: EventRecord,
   date: string,
   timing: EventTiming,
-): EventView {
+): OccurrencePlace {
   const timeOfDay = ((timing.startLocal % DAY_MS) + DAY_MS) % DAY_MS;
   const startLocal = parseDateOnly(date) + timeOfDay;
+  const startInstant = sandbox.zones.toInstant(startLocal, timing.zone);
+  const endInstant = master.data.isAllDay
+    ? sandbox.zones.toInstant(startLocal + (timing.endLocal - timing.startLocal), timing.zone)
+    : startInstant + (timing.endInstant - timing.startInstant);
+  return { startLocal, startInstant, endInstant };
+}
+
+/** The occurrence of `master` on its original local date, as the pattern makes it. */
+export function occurrenceView(
+  sandbox: GraphSandbox,
+  master: EventRecord,
+  date: string,
+  timing: EventTiming,
+  place: OccurrencePlace = occurrencePlace(sandbox, master, date, timing),
+): EventView {
+  const { startLocal, startInstant, endInstant } = place;
   const data = structuredClone(master.data);
   data.recurrence = null;
-  let startInstant: number;
-  let endInstant: number;
+  data.start = { dateTime: formatLocal(startLocal), timeZone: master.data.start.timeZone };
   if (data.isAllDay) {
     const endLocal = startLocal + (timing.endLocal - timing.startLocal);
-    startInstant = sandbox.zones.toInstant(startLocal, timing.zone);
-    endInstant = sandbox.zones.toInstant(endLocal, timing.zone);
-    data.start = { dateTime: formatLocal(startLocal), timeZone: master.data.start.timeZone };
     data.end = { dateTime: formatLocal(endLocal), timeZone: master.data.end.timeZone };
   } else {
-    startInstant = sandbox.zones.toInstant(startLocal, timing.zone);
-    endInstant = startInstant + (timing.endInstant - timing.startInstant);
     const endZone = sandbox.zones.resolve(master.data.end.timeZone) ?? 'UTC';
-    data.start = { dateTime: formatLocal(startLocal), timeZone: master.data.start.timeZone };
     data.end = {
       dateTime: formatLocal(sandbox.zones.toLocal(endInstant, endZone)),
       timeZone: master.data.end.timeZone,
@@ -393,9 +442,9 @@ function occurrenceView(
   };
 }
 
-function exceptionView(sandbox: GraphSandbox, master: EventRecord, date: string): EventView {
+export function exceptionView(sandbox: GraphSandbox, master: EventRecord, date: string): EventView {
   const exception = master.exceptions[date]!;
-  const timing = eventTiming(sandbox, exception.data);
+  const { startInstant, endInstant } = storedTiming(sandbox, exception.data);
   return {
     id: occurrenceId(master.id, date),
     type: 'exception',
@@ -405,44 +454,14 @@ function exceptionView(sandbox: GraphSandbox, master: EventRecord, date: string)
     modifiedAt: exception.modifiedAt,
     data: exception.data,
     originalDate: date,
-    startInstant: timing.startInstant,
-    endInstant: timing.endInstant,
+    startInstant,
+    endInstant,
   };
 }
 
 /** Whether `date` is an occurrence date of the series (cancelled or not). */
 function isSeriesDate(sandbox: GraphSandbox, master: EventRecord, date: string): boolean {
   return sandbox.recurrence.occurrenceDates(master.data.recurrence!, date, date).includes(date);
-}
-
-/**
- * Occurrences and exceptions of a series overlapping [windowStart, windowEnd), cancelled dates left
- * out, sorted by start.
- */
-export function seriesInstances(
-  sandbox: GraphSandbox,
-  master: EventRecord,
-  windowStart: number,
-  windowEnd: number,
-): EventView[] {
-  const timing = eventTiming(sandbox, master.data);
-  const duration = timing.endInstant - timing.startInstant;
-  // Local dates that could hold an overlapping occurrence, with a day of slack for zone offsets.
-  const from = dateOnly(sandbox.zones.toLocal(windowStart - duration, timing.zone) - DAY_MS);
-  const to = dateOnly(sandbox.zones.toLocal(windowEnd, timing.zone) + DAY_MS);
-  const cancelled = new Set(master.cancelledDates);
-  const views: EventView[] = [];
-  for (const date of sandbox.recurrence.occurrenceDates(master.data.recurrence!, from, to)) {
-    if (cancelled.has(date) || master.exceptions[date]) continue;
-    const view = occurrenceView(sandbox, master, date, timing);
-    if (overlaps(view, windowStart, windowEnd)) views.push(view);
-  }
-  for (const date of Object.keys(master.exceptions)) {
-    if (cancelled.has(date)) continue;
-    const view = exceptionView(sandbox, master, date);
-    if (overlaps(view, windowStart, windowEnd)) views.push(view);
-  }
-  return views.sort((a, b) => a.startInstant - b.startInstant);
 }
 
 export function overlaps(
@@ -465,7 +484,7 @@ export function resolveEvent(sandbox: GraphSandbox, mailbox: MailboxRecord, id: 
     if (!master.cancelledDates.includes(date)) {
       if (master.exceptions[date]) return exceptionView(sandbox, master, date);
       if (isSeriesDate(sandbox, master, date))
-        return occurrenceView(sandbox, master, date, eventTiming(sandbox, master.data));
+        return occurrenceView(sandbox, master, date, storedTiming(sandbox, master.data));
     }
   }
   throw itemNotFound();

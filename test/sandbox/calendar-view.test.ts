@@ -181,6 +181,79 @@ describe('calendarView/delta', () => {
     expect(third.items.filter((e) => e['@removed']).map((e) => e.id)).toEqual([occurrences[0].id]);
   });
 
+  test('every round after a change to a series answers from the series as it now is', async () => {
+    const master = await standUp();
+    const first = await round(delta());
+    expect(first.items).toHaveLength(4);
+    // A quiet round in between: whatever a round remembers of the series, it has remembered it by now.
+    const quiet = await round(first.deltaLink);
+    expect(quiet.items).toEqual([]);
+    const [monday, wednesday, nextMonday, nextWednesday] = await instances(master.id);
+    const times = (items: any[]) =>
+      items.map((e) => [e.id, e.type, e['@removed'] ? 'removed' : e.start.dateTime.slice(0, 16)]);
+    const at = (date: string, hour: string) => ({
+      start: { dateTime: `${date}T${hour}:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${date}T${hour}:30:00`, timeZone: 'UTC' },
+    });
+
+    // An occurrence edited into an exception, then the exception edited again.
+    await me.patch(`/me/events/${wednesday.id}`, at('2026-12-09', '11'));
+    const excepted = await round(quiet.deltaLink);
+    expect(times(excepted.items)).toEqual([[wednesday.id, 'exception', '2026-12-09T11:00']]);
+    await me.patch(`/me/events/${wednesday.id}`, at('2026-12-09', '12'));
+    const reedited = await round(excepted.deltaLink);
+    expect(times(reedited.items)).toEqual([[wednesday.id, 'exception', '2026-12-09T12:00']]);
+
+    // A view over another window in between must not stand in for the delta's window.
+    const narrow = await me.get(view('startDateTime=2026-12-14T00:00:00Z&endDateTime=2026-12-15T00:00:00Z'));
+    expect(narrow.body.value.map((e: any) => e.id)).toEqual([nextMonday.id]);
+
+    // An occurrence cancelled.
+    await me.delete(`/me/events/${nextMonday.id}`);
+    const cancelled = await round(reedited.deltaLink);
+    expect(times(cancelled.items)).toEqual([[nextMonday.id, undefined, 'removed']]);
+    const beforeMove = h.sandbox.snapshot();
+
+    // The master moved an hour later on the same days: the same ids, every occurrence at its new time,
+    // and the exception and the cancellation dropped with the old schedule.
+    await me.patch(`/me/events/${master.id}`, at('2026-12-07', '10'));
+    const moved = await round(cancelled.deltaLink);
+    expect(times(moved.items)).toEqual([
+      [monday.id, 'occurrence', '2026-12-07T10:00'],
+      [wednesday.id, 'occurrence', '2026-12-09T10:00'],
+      [nextMonday.id, 'occurrence', '2026-12-14T10:00'],
+      [nextWednesday.id, 'occurrence', '2026-12-16T10:00'],
+    ]);
+
+    // The master moved to other days: the old occurrences leave, the new ones come.
+    await me.patch(`/me/events/${master.id}`, {
+      ...at('2026-12-08', '10'),
+      recurrence: weekly('2026-12-08', ['tuesday', 'thursday']),
+    });
+    const rescheduled = await round(moved.deltaLink);
+    const added = await instances(master.id);
+    expect(added.map((o) => o.start.dateTime.slice(0, 10))).toEqual([
+      '2026-12-08',
+      '2026-12-10',
+      '2026-12-15',
+      '2026-12-17',
+    ]);
+    expect(times(rescheduled.items)).toEqual([
+      ...added.map((o) => [o.id, 'occurrence', o.start.dateTime.slice(0, 16)]),
+      ...[monday, wednesday, nextMonday, nextWednesday].map((o) => [o.id, undefined, 'removed']),
+    ]);
+    expect((await round(rescheduled.deltaLink)).items).toEqual([]);
+
+    // A restored snapshot is the series as it was then.
+    h.sandbox.restore(beforeMove);
+    const restored = await me.get(view());
+    expect(restored.body.value.map((e: any) => [e.id, e.type, e.start.dateTime.slice(0, 16)])).toEqual([
+      [monday.id, 'occurrence', '2026-12-07T09:00'],
+      [wednesday.id, 'exception', '2026-12-09T12:00'],
+      [nextWednesday.id, 'occurrence', '2026-12-16T09:00'],
+    ]);
+  });
+
   test('empty pages with a nextLink and replayed items, when the mailbox is set to serve them', async () => {
     for (let i = 0; i < 5; i++) await add(`Meeting ${i}`, `2026-12-${10 + i}T10:00`);
     h.sandbox.setFaults(ADMIN, { deltaEmptyPages: 2, deltaReplays: 1 });
