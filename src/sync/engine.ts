@@ -174,20 +174,22 @@ export class SyncEngine {
     // Links are read only when something changed: a quiet run costs one delta read and no more.
     let linksLoaded: Promise<Link[]> | undefined;
     const loadLinks = () => (linksLoaded ??= this.crm.loadLinks());
+    const linksOf = async (graphIds?: readonly string[]) =>
+      graphIds ? (await this.crm.findLinks({ crmIds: [], graphIds })).links : loadLinks();
 
     let mode: SyncMode = state.initialDone ? 'incremental' : 'initial';
     let graphRead;
     try {
       if (mode === 'incremental' && state.graphCursor) {
         try {
-          graphRead = await this.graph.changes(containerId, state.graphCursor, loadLinks);
+          graphRead = await this.graph.changes(containerId, state.graphCursor, linksOf);
         } catch (error) {
           if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
           mode = 'reconcile';
-          graphRead = await this.graph.changes(containerId, null, loadLinks);
+          graphRead = await this.graph.changes(containerId, null, linksOf);
         }
       } else {
-        graphRead = await this.graph.changes(containerId, null, loadLinks);
+        graphRead = await this.graph.changes(containerId, null, linksOf);
       }
     } catch (error) {
       if (error instanceof PortError && error.kind === 'notFound') {
@@ -351,7 +353,11 @@ export class SyncEngine {
     let all: Promise<Link[]> | undefined;
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, () => (all ??= this.crm.loadLinks()));
+      read = await this.graph.changes(containerId, cursor, async (graphIds) =>
+        graphIds
+          ? (await this.crm.findLinks({ crmIds: [], graphIds })).links
+          : (all ??= this.crm.loadLinks()),
+      );
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;

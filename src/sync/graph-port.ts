@@ -1,5 +1,5 @@
 import type { GraphContact } from '../domain/graph-contact-fields';
-import type { GraphItem, GraphChange, Link } from './changes';
+import type { GraphItem, GraphChange } from './changes';
 import { GraphError, type BatchRequest, type BatchResult, type GraphClient } from './graph';
 import {
   crmIdFilter,
@@ -18,6 +18,7 @@ import {
   type GraphPort,
   type GraphWrite,
   type GraphWritten,
+  type LinksOf,
   type Outcome,
   type PortErrorKind,
 } from './ports';
@@ -153,11 +154,7 @@ abstract class BaseGraphPort<Item> implements GraphPort {
     });
   }
 
-  changes(
-    containerId: string,
-    cursor: string | null,
-    links: () => Promise<readonly Link[]>,
-  ): Promise<GraphChanges> {
+  changes(containerId: string, cursor: string | null, links: LinksOf): Promise<GraphChanges> {
     // A new run: versions read by an earlier one say nothing about what this one merges against.
     this.seen.clear();
     this.readStartedAt = Date.now();
@@ -167,7 +164,7 @@ abstract class BaseGraphPort<Item> implements GraphPort {
   protected abstract collect(
     containerId: string,
     cursor: string | null,
-    links: () => Promise<readonly Link[]>,
+    links: LinksOf,
   ): Promise<GraphChanges>;
 
   findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]> {
@@ -357,14 +354,18 @@ class ContactsGraphPort extends BaseGraphPort<GraphContact> {
   protected async collect(
     containerId: string,
     cursor: string | null,
-    getLinks: () => Promise<readonly Link[]>,
+    getLinks: LinksOf,
   ): Promise<GraphChanges> {
     const start = cursor ?? `${this.collectionPath(containerId)}/delta`;
     const round = await this.client.collectDelta<GraphContact & { id: string; changeKey?: string }>(start, {
       maxPageSize: PAGE_SIZE,
     });
     const quiet = round.changed.length === 0 && round.removed.length === 0 && cursor !== null;
-    const links = quiet ? [] : await getLinks();
+    // A full listing needs every link (to find the linked items no longer there); a delta only those
+    // of the items it brought.
+    const links = quiet
+      ? []
+      : await getLinks(cursor === null ? undefined : round.changed.map((item) => item.id));
     const linked = new Set(links.map((l) => l.graphId));
     const changes: GraphChange[] = [];
     const unlinked: string[] = [];
@@ -460,7 +461,7 @@ class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
   protected async collect(
     containerId: string,
     cursor: string | null,
-    getLinks: () => Promise<readonly Link[]>,
+    getLinks: LinksOf,
   ): Promise<GraphChanges> {
     const start =
       cursor ??

@@ -61,6 +61,9 @@ export interface GraphWritten {
   changeKey: string | null;
 }
 
+/** The links of these Outlook items, or without ids every link. */
+export type LinksOf = (graphIds?: readonly string[]) => Promise<readonly Link[]>;
+
 export interface GraphPort {
   /** Our container (by name and marker), if it exists. */
   findContainer(name: string): Promise<string | null>;
@@ -70,16 +73,13 @@ export interface GraphPort {
   /**
    * Changes since `cursor`; with `cursor === null`, every item now in the container, plus a deletion
    * for each linked item that is no longer there. `links` (read on demand: a quiet delta needs none)
-   * lets an adapter tell a linked item that
-   * left a windowed view from one that was deleted, and find the series an occurrence belongs to.
+   * lets an adapter tell a linked item from one it must read again for its marker, one that left a
+   * windowed view from one that was deleted, and find the series an occurrence belongs to; given
+   * Outlook ids, it answers the links of those items only, without them every link.
    * Throws `PortError('cursorExpired')` when the cursor is no longer valid, `PortError('notFound')`
    * when the container is gone.
    */
-  changes(
-    containerId: string,
-    cursor: string | null,
-    links: () => Promise<readonly Link[]>,
-  ): Promise<GraphChanges>;
+  changes(containerId: string, cursor: string | null, links: LinksOf): Promise<GraphChanges>;
   /** Items in the container carrying these CRM ids as marker. */
   findByMarker(containerId: string, crmIds: readonly string[]): Promise<GraphItem[]>;
   /**

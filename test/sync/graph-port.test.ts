@@ -246,3 +246,17 @@ test('a new run does not write over the version an earlier run read', async () =
     [`PATCH W/"${written.changeKey}"`],
   ]);
 });
+
+test('a delta asks for the links of the items it brought; a full listing for every link', async () => {
+  const { client, port } = setUp();
+  const item = client.add('g1', 'k1');
+  client.deltaItems = [item];
+  const asked: (readonly string[] | undefined)[] = [];
+  const linksOf = async (graphIds?: readonly string[]) => {
+    asked.push(graphIds);
+    return [link('g1', mapper.fromGraph(item), 'k1')];
+  };
+  await port.changes('folder', 'delta-1', linksOf);
+  await port.changes('folder', null, linksOf);
+  expect(asked).toEqual([['g1'], undefined]);
+});
