@@ -8,7 +8,7 @@ import {
   storedView,
   type EventView,
 } from './event-model';
-import { mergeExtendedProperties } from './extended-properties';
+import { expandedProperties, mergeExtendedProperties, parseExtendedProperties } from './extended-properties';
 import type { GraphContext, RouteDefinition } from './graph-dispatcher';
 import { badRequest, GraphError, itemNotFound, unknownProperty } from './graph-error';
 import { applySelect, odataContext, parseSelect } from './graph-request';
@@ -49,6 +49,7 @@ export function routeCalendar(ctx: GraphContext): CalendarRecord {
 
 function renderCalendar(ctx: GraphContext, calendar: CalendarRecord): Record<string, unknown> {
   const owner = ctx.sandbox.state.users[ctx.mailbox.userId]!;
+  const expanded = expandedProperties(ctx.req.query.get('$expand'), calendar.extended ?? []);
   return {
     id: calendar.id,
     name: calendar.name,
@@ -64,6 +65,7 @@ function renderCalendar(ctx: GraphContext, calendar: CalendarRecord): Record<str
     isTallyingResponses: true,
     isRemovable: !calendar.isDefault,
     owner: { name: owner.displayName, address: owner.mail ?? owner.userPrincipalName },
+    ...(expanded ? { singleValueExtendedProperties: expanded } : {}),
   };
 }
 
@@ -73,6 +75,10 @@ function parseCalendarBody(body: unknown, requireName: boolean): Partial<Calenda
   const out: Partial<CalendarRecord> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     if (key.startsWith('@odata.') || key === 'id' || key === 'changeKey') continue;
+    if (key === 'singleValueExtendedProperties') {
+      out.extended = parseExtendedProperties(value);
+      continue;
+    }
     if (
       !CALENDAR_WRITABLE.has(key) &&
       !['isDefaultCalendar', 'canEdit', 'canShare', 'canViewPrivateItems', 'isRemovable', 'owner'].includes(
@@ -131,6 +137,7 @@ function createCalendar(ctx: GraphContext) {
     hexColor: input.hexColor ?? '',
     changeKey: newChangeKey(),
     isDefault: false,
+    extended: input.extended ?? [],
   };
   ctx.mailbox.calendars[calendar.id] = calendar;
   return {
@@ -156,7 +163,9 @@ function updateCalendar(ctx: GraphContext) {
   const calendar = routeCalendar(ctx);
   const input = parseCalendarBody(ctx.req.body, false);
   if (input.name) assertUniqueName(ctx, input.name, calendar.id);
-  Object.assign(calendar, input, { changeKey: newChangeKey() });
+  const { extended, ...fields } = input;
+  Object.assign(calendar, fields, { changeKey: newChangeKey() });
+  if (extended) calendar.extended = mergeExtendedProperties(calendar.extended ?? [], extended);
   return { body: renderCalendar(ctx, calendar) };
 }
 

@@ -192,8 +192,14 @@ function contactEntity(ctx: GraphContext, contact: ContactRecord): Record<string
   return out;
 }
 
-function renderFolder(folder: ContactFolderRecord): Record<string, unknown> {
-  return { id: folder.id, displayName: folder.displayName, parentFolderId: folder.parentFolderId };
+function renderFolder(ctx: GraphContext, folder: ContactFolderRecord): Record<string, unknown> {
+  const expanded = expandedProperties(ctx.req.query.get('$expand'), folder.extended ?? []);
+  return {
+    id: folder.id,
+    displayName: folder.displayName,
+    parentFolderId: folder.parentFolderId,
+    ...(expanded ? { singleValueExtendedProperties: expanded } : {}),
+  };
 }
 
 function defaultFolder(ctx: GraphContext): ContactFolderRecord {
@@ -215,17 +221,25 @@ function routeContact(ctx: GraphContext): ContactRecord {
   return contact;
 }
 
-function parseFolderBody(body: unknown): string {
+interface FolderInput {
+  displayName?: string;
+  extended?: ExtendedPropertyRecord[];
+}
+
+function parseFolderBody(body: unknown, requireName: boolean): FolderInput {
   const input = (body ?? {}) as Record<string, unknown>;
+  const allowed = ['displayName', 'id', 'parentFolderId', 'singleValueExtendedProperties'];
   for (const key of Object.keys(input)) {
-    if (!key.startsWith('@odata.') && !['displayName', 'id', 'parentFolderId'].includes(key)) {
-      throw unknownProperty(key, 'contactFolder');
-    }
+    if (!key.startsWith('@odata.') && !allowed.includes(key)) throw unknownProperty(key, 'contactFolder');
   }
+  const out: FolderInput = {};
+  if (input.singleValueExtendedProperties !== undefined)
+    out.extended = parseExtendedProperties(input.singleValueExtendedProperties);
+  if (input.displayName === undefined && !requireName) return out;
   if (typeof input.displayName !== 'string' || input.displayName.trim() === '') {
     throw badRequest('The folder name is required.', 'ErrorInvalidRequest');
   }
-  return input.displayName;
+  return { ...out, displayName: input.displayName };
 }
 
 function assertUniqueFolder(ctx: GraphContext, name: string, except?: string): void {
@@ -241,7 +255,7 @@ function listFolders(ctx: GraphContext) {
   const select = parseSelect(ctx.req.query);
   let folders = Object.values(ctx.mailbox.contactFolders)
     .filter((f) => f.parentFolderId === root.id)
-    .map((f) => applySelect(renderFolder(f), select));
+    .map((f) => applySelect(renderFolder(ctx, f), select));
   const filterText = ctx.req.query.get('$filter');
   if (filterText) {
     const filter = parseFilter(filterText);
@@ -255,20 +269,22 @@ function listFolders(ctx: GraphContext) {
 }
 
 function createFolder(ctx: GraphContext) {
-  const name = parseFolderBody(ctx.req.body);
+  const input = parseFolderBody(ctx.req.body, true);
+  const name = input.displayName!;
   assertUniqueFolder(ctx, name);
   const folder: ContactFolderRecord = {
     id: newItemId(),
     displayName: name,
     parentFolderId: defaultFolder(ctx).id,
     isDefault: false,
+    extended: input.extended ?? [],
   };
   ctx.mailbox.contactFolders[folder.id] = folder;
   return {
     status: 201,
     body: {
       '@odata.context': odataContext(ctx.req.origin, `users('${ctx.caller.id}')/contactFolders/$entity`),
-      ...renderFolder(folder),
+      ...renderFolder(ctx, folder),
     },
   };
 }
@@ -277,17 +293,20 @@ function getFolder(ctx: GraphContext) {
   return {
     body: {
       '@odata.context': odataContext(ctx.req.origin, `users('${ctx.caller.id}')/contactFolders/$entity`),
-      ...applySelect(renderFolder(routeFolder(ctx)), parseSelect(ctx.req.query)),
+      ...applySelect(renderFolder(ctx, routeFolder(ctx)), parseSelect(ctx.req.query)),
     },
   };
 }
 
 function updateFolder(ctx: GraphContext) {
   const folder = routeFolder(ctx);
-  const name = parseFolderBody(ctx.req.body);
-  assertUniqueFolder(ctx, name, folder.id);
-  folder.displayName = name;
-  return { body: renderFolder(folder) };
+  const input = parseFolderBody(ctx.req.body, false);
+  if (input.displayName !== undefined) {
+    assertUniqueFolder(ctx, input.displayName, folder.id);
+    folder.displayName = input.displayName;
+  }
+  if (input.extended) folder.extended = mergeExtendedProperties(folder.extended ?? [], input.extended);
+  return { body: renderFolder(ctx, folder) };
 }
 
 function deleteFolder(ctx: GraphContext) {

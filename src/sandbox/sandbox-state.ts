@@ -32,6 +32,8 @@ export interface CalendarRecord {
   hexColor: string;
   changeKey: string;
   isDefault: boolean;
+  /** Single-value extended properties (absent in state saved before they were kept). */
+  extended?: ExtendedPropertyRecord[];
 }
 
 export interface ExtendedPropertyRecord {
@@ -83,6 +85,7 @@ export interface ContactFolderRecord {
   displayName: string;
   parentFolderId: string;
   isDefault: boolean;
+  extended?: ExtendedPropertyRecord[];
 }
 
 export interface ContactRecord {

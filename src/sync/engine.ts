@@ -10,7 +10,7 @@ import {
   type SyncPolicy,
 } from './planner';
 import {
-  CONTAINER_NAME,
+  CONTAINER_NAMES,
   PortError,
   isRetryable,
   type CrmCommit,
@@ -135,16 +135,28 @@ export class SyncEngine {
     });
   }
 
-  /** A create whose answer was lost may still have happened: look again before giving up. */
+  /**
+   * Creates our container under the first free name. A create whose answer was lost may still have
+   * happened: look again (by marker) before giving up.
+   */
   private async createContainer(): Promise<string> {
-    try {
-      return await this.graph.createContainer(CONTAINER_NAME);
-    } catch (error) {
-      if (!(error instanceof PortError) || error.kind !== 'temporary') throw error;
-      const found = await this.graph.findContainer(CONTAINER_NAME);
-      if (found) return found;
-      throw error;
+    for (const name of CONTAINER_NAMES) {
+      let created: string | null;
+      try {
+        created = await this.graph.createContainer(name);
+      } catch (error) {
+        if (!(error instanceof PortError) || error.kind !== 'temporary') throw error;
+        const found = await this.graph.findContainer();
+        if (found) return found;
+        throw error;
+      }
+      if (created) return created;
     }
+    const what = this.resource === 'calendar' ? 'calendar' : 'contact folder';
+    throw new PortError(
+      'permanent',
+      `Outlook already has a ${what} under each of the names Tandem uses (${CONTAINER_NAMES[0]} to ${CONTAINER_NAMES.at(-1)}). Rename or remove one of them and turn the sync on again.`,
+    );
   }
 
   private async leased<T>(work: () => Promise<T>): Promise<T> {
@@ -164,7 +176,7 @@ export class SyncEngine {
     if (!state.enabled && !activating) throw new SyncNotEnabledError(this.resource);
     if (!state.enabled || !state.containerId) {
       this.progress('container', 0, 1);
-      const containerId = (await this.graph.findContainer(CONTAINER_NAME)) ?? (await this.createContainer());
+      const containerId = (await this.graph.findContainer()) ?? (await this.createContainer());
       state = { enabled: true, containerId, graphCursor: null, crmCursor: null, initialDone: false };
       await this.crm.saveState(state);
     }

@@ -1,11 +1,15 @@
-import type { GraphContact } from '../domain/graph-contact-fields';
+import type { GraphContact, GraphExtendedProperty } from '../domain/graph-contact-fields';
 import type { GraphItem, GraphChange } from './changes';
 import { GraphError, type BatchRequest, type BatchResult, type GraphClient } from './graph';
 import {
+  CONTAINER_PROPERTY,
+  containerProperty,
   crmIdFilter,
   crmIdOf,
   crmIdProperty,
+  expandContainerProperty,
   expandTandemProperties,
+  readExtendedProperty,
   withCrmId,
 } from './mapping/extended-properties';
 import { planOccurrenceWrites } from './mapping/event-mapper';
@@ -107,6 +111,11 @@ interface Version<Item> {
 
 const expandQuery = () => ({ $expand: expandTandemProperties() });
 
+interface Container {
+  id?: string;
+  singleValueExtendedProperties?: GraphExtendedProperty[];
+}
+
 abstract class BaseGraphPort<Item> implements GraphPort {
   /**
    * Items read while collecting this run's changes, by id: the versions the plan was made against.
@@ -126,28 +135,52 @@ abstract class BaseGraphPort<Item> implements GraphPort {
   protected abstract itemPath(graphId: string): string;
   protected abstract collectionPath(containerId: string): string;
 
-  findContainer(name: string): Promise<string | null> {
+  /** The value of our container marker: which resource the container holds. */
+  protected abstract readonly resource: SyncResource;
+
+  private isOurs(container: Container): boolean {
+    return (
+      readExtendedProperty(container.singleValueExtendedProperties, CONTAINER_PROPERTY) === this.resource
+    );
+  }
+
+  findContainer(): Promise<string | null> {
     return mapped(async () => {
-      for await (const c of this.client.list<Record<string, string>>(`/me/${this.containers}`)) {
-        if (c[this.nameProperty] === name && c.id) return c.id;
+      const query = { $expand: expandContainerProperty() };
+      for await (const c of this.client.list<Container>(`/me/${this.containers}`, { query })) {
+        if (c.id && this.isOurs(c)) return c.id;
       }
       return null;
     });
   }
 
-  createContainer(name: string): Promise<string> {
+  createContainer(name: string): Promise<string | null> {
     return mapped(async () => {
-      const created = await this.client.request<{ id: string }>('POST', `/me/${this.containers}`, {
-        body: { [this.nameProperty]: name },
-      });
-      return created.id;
+      try {
+        const created = await this.client.request<{ id: string }>('POST', `/me/${this.containers}`, {
+          body: {
+            [this.nameProperty]: name,
+            singleValueExtendedProperties: [containerProperty(this.resource)],
+          },
+        });
+        return created.id;
+      } catch (error) {
+        if (error instanceof GraphError && error.code?.toLowerCase() === 'errorfolderexists') return null;
+        throw error;
+      }
     });
   }
 
+  /** Reads the marker first: a container that is not ours (stored by an earlier version) is kept. */
   deleteContainer(containerId: string): Promise<void> {
     return mapped(async () => {
+      const path = `/me/${this.containers}/${encodeURIComponent(containerId)}`;
       try {
-        await this.client.request('DELETE', `/me/${this.containers}/${encodeURIComponent(containerId)}`);
+        const container = await this.client.request<Container>('GET', path, {
+          query: { $expand: expandContainerProperty() },
+        });
+        if (!this.isOurs(container)) return;
+        await this.client.request('DELETE', path);
       } catch (error) {
         if (!(error instanceof GraphError && error.kind === 'notFound')) throw error;
       }
@@ -337,6 +370,7 @@ abstract class BaseGraphPort<Item> implements GraphPort {
 
 class ContactsGraphPort extends BaseGraphPort<GraphContact> {
   protected readonly containers = 'contactFolders';
+  protected readonly resource = 'contacts' as const;
   protected readonly nameProperty = 'displayName' as const;
 
   protected itemPath(graphId: string): string {
@@ -426,6 +460,7 @@ function etagKey(e: EventRead): string | undefined {
  */
 class CalendarGraphPort extends BaseGraphPort<GraphEventItem> {
   protected readonly containers = 'calendars';
+  protected readonly resource = 'calendar' as const;
   protected readonly nameProperty = 'name' as const;
 
   constructor(

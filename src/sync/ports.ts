@@ -31,6 +31,15 @@ export type Outcome<T> =
 /** Name of the dedicated calendar / contact folder. */
 export const CONTAINER_NAME = 'Tandem';
 
+/**
+ * Names tried in turn when creating our container: Outlook refuses a second calendar or contact folder
+ * with a name already taken, and one named like ours without our marker is the user's own.
+ */
+export const CONTAINER_NAMES: readonly string[] = [
+  CONTAINER_NAME,
+  ...Array.from({ length: 9 }, (_, i) => `${CONTAINER_NAME} (${i + 2})`),
+];
+
 export interface GraphChanges {
   changes: GraphChange[];
   /** Where the next incremental read starts. */
@@ -65,10 +74,17 @@ export interface GraphWritten {
 export type LinksOf = (graphIds?: readonly string[]) => Promise<readonly Link[]>;
 
 export interface GraphPort {
-  /** Our container (by name and marker), if it exists. */
-  findContainer(name: string): Promise<string | null>;
-  createContainer(name: string): Promise<string>;
-  /** Deleting a container that is already gone succeeds. */
+  /**
+   * Our container: the one carrying our container marker, whatever its name now. A container that
+   * only has our name is the user's own and is never returned.
+   */
+  findContainer(): Promise<string | null>;
+  /** Creates a container carrying our marker; null when a container named `name` already exists. */
+  createContainer(name: string): Promise<string | null>;
+  /**
+   * Deletes our container. One without our marker is left as it is (it is not ours to delete);
+   * deleting a container that is already gone succeeds.
+   */
   deleteContainer(containerId: string): Promise<void>;
   /**
    * Changes since `cursor`; with `cursor === null`, every item now in the container, plus a deletion

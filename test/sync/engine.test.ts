@@ -1,6 +1,6 @@
 import { SyncBusyError, SyncEngine, SyncNotEnabledError, type SyncProgress } from '../../src/sync/engine';
 import { DEFAULT_POLICY } from '../../src/sync/planner';
-import { CONTAINER_NAME } from '../../src/sync/ports';
+import { CONTAINER_NAME, CONTAINER_NAMES, PortError } from '../../src/sync/ports';
 import { Crash, FakeCrm, FakeGraph, withFuse } from './support/fake-ports';
 
 function setup(options: { initialLimit?: number; groupSize?: number } = {}) {
@@ -63,6 +63,25 @@ describe('activation and the initial sync', () => {
     const pulled = [...crm.records].find(([, r]) => r.origin === 'sync');
     expect(pulled?.[1].snapshot).toEqual({ name: 'Zoe' });
     expect(graph.items.get(outsider)?.marker).toBe(pulled?.[0]);
+  });
+
+  test('a name the user already uses is left to them: ours takes the next free one', async () => {
+    const { graph, crm, engine } = setup();
+    graph.userContainerNames = [CONTAINER_NAME];
+    await engine().activate();
+    expect(graph.container?.name).toBe(`${CONTAINER_NAME} (2)`);
+    expect(crm.state.containerId).toBe(graph.container?.id);
+  });
+
+  test('when every name is taken, activation stops with a clear error and creates nothing', async () => {
+    const { graph, engine } = setup();
+    graph.userContainerNames = [...CONTAINER_NAMES];
+    const failure = engine()
+      .activate()
+      .catch((error: unknown) => error);
+    expect(await failure).toBeInstanceOf(PortError);
+    expect(((await failure) as PortError).message).toMatch(/Rename or remove one of them/);
+    expect(graph.container).toBeNull();
   });
 
   test('the initial push stops at the cap; later changes of the rest still flow', async () => {

@@ -16,6 +16,22 @@ export const PARTICIPANTS_PROPERTY = `String ${TANDEM_PROPERTY_SET} Name TandemP
 
 export const TANDEM_PROPERTIES = [CRM_ID_PROPERTY, PARTICIPANTS_PROPERTY] as const;
 
+/**
+ * Marks the calendar / contact folder the sync created (value: the resource), so it is re-found
+ * whatever the user renamed it to, and a user's own folder that merely shares its name is never
+ * taken for ours.
+ */
+export const CONTAINER_PROPERTY = `String ${TANDEM_PROPERTY_SET} Name TandemContainer`;
+
+export function containerProperty(resource: string): GraphExtendedProperty {
+  return { id: CONTAINER_PROPERTY, value: resource };
+}
+
+/** `$expand` returning the container marker with a calendar or contact folder. */
+export function expandContainerProperty(): string {
+  return `singleValueExtendedProperties($filter=id eq '${CONTAINER_PROPERTY}')`;
+}
+
 export function crmIdProperty(crmId: string): GraphExtendedProperty {
   return { id: CRM_ID_PROPERTY, value: crmId };
 }

@@ -11,7 +11,14 @@ import { createGraphClient, type GraphClient } from '../../../src/sync/graph';
 import { createCalendarGraphPort, createContactsGraphPort } from '../../../src/sync/graph-port';
 import { createContactMapper } from '../../../src/sync/mapping/contact-mapper';
 import { createEventMapper } from '../../../src/sync/mapping/event-mapper';
-import { crmIdOf, expandTandemProperties } from '../../../src/sync/mapping/extended-properties';
+import {
+  CONTAINER_PROPERTY,
+  containerProperty,
+  crmIdOf,
+  expandContainerProperty,
+  expandTandemProperties,
+  readExtendedProperty,
+} from '../../../src/sync/mapping/extended-properties';
 import type { SyncResource } from '../../../src/sync/model';
 import { CONTAINER_NAME } from '../../../src/sync/ports';
 import { createTestIssuer } from '../../support/auth';
@@ -39,7 +46,7 @@ beforeAll(async () => {
     getToken: async () => sandbox.sandbox.issueToken(ADMIN, 'graph'),
     backoff: { baseMs: 5, maxMs: 50 },
   });
-  const tenant = await createTenant(store, await createTestIssuer(), { memberCount: 10 });
+  const tenant = await createTenant(store, await createTestIssuer(), { memberCount: 14 });
   users = tenant.members;
 });
 beforeEach(() => sandbox.sandbox.reset());
@@ -78,9 +85,19 @@ function engineFor(actor: Actor, resource: SyncResource, options: { initialLimit
   return { crm, make };
 }
 
+/** The calendars or contact folders of the mailbox, with our container marker when they carry it. */
+async function containers(kind: 'calendars' | 'contactFolders'): Promise<any[]> {
+  const out: any[] = [];
+  for await (const c of graph.list<any>(`/me/${kind}`, { query: { $expand: expandContainerProperty() } }))
+    out.push(c);
+  return out;
+}
+
+const isOurs = (c: any) =>
+  readExtendedProperty(c.singleValueExtendedProperties, CONTAINER_PROPERTY) !== undefined;
+
 async function folderContacts(): Promise<any[]> {
-  const folders = (await graph.request<any>('GET', '/me/contactFolders')).value;
-  const folder = folders.find((f: any) => f.displayName === CONTAINER_NAME);
+  const folder = (await containers('contactFolders')).find(isOurs);
   if (!folder) return [];
   const out: any[] = [];
   for await (const c of graph.list<any>(`/me/contactFolders/${folder.id}/contacts`, {
@@ -92,8 +109,7 @@ async function folderContacts(): Promise<any[]> {
 }
 
 async function calendarEvents(): Promise<any[]> {
-  const calendars = (await graph.request<any>('GET', '/me/calendars')).value;
-  const calendar = calendars.find((c: any) => c.name === CONTAINER_NAME);
+  const calendar = (await containers('calendars')).find(isOurs);
   if (!calendar) return [];
   const out: any[] = [];
   for await (const e of graph.list<any>(`/me/calendars/${calendar.id}/events`)) out.push(e);
@@ -163,15 +179,16 @@ test('contacts: only my own records; imports and migrations only once mass-updat
   expect(contacts.find((c) => c.surname === 'Mass-updated')?.jobTitle).toBe('Customer');
 });
 
-test('contacts already in the Outlook folder are pulled into the CRM; edits flow both ways', async () => {
+test('contacts already in our Outlook folder are pulled into the CRM; edits flow both ways', async () => {
   const me = await freshActor();
   const svc = records();
   const ada = await svc.create(me, 'contacts', {
     fields: { firstName: 'Ada', email: 'ada@example.com' },
     origin: 'ui',
   });
+  // Our folder, left in Outlook by an earlier install: it carries our marker.
   const folder = await graph.request<any>('POST', '/me/contactFolders', {
-    body: { displayName: CONTAINER_NAME },
+    body: { displayName: CONTAINER_NAME, singleValueExtendedProperties: [containerProperty('contacts')] },
   });
   await graph.request('POST', `/me/contactFolders/${folder.id}/contacts`, {
     body: { givenName: 'Grace', surname: 'Hopper', emailAddresses: [{ address: 'grace@example.com' }] },
@@ -283,4 +300,103 @@ test('the user’s edited field mapping takes effect; an invalid one stops the s
       statusCode: 400,
     },
   );
+});
+
+describe('our containers are told apart by their marker, not their name', () => {
+  test('a user’s own Tandem calendar and contact folder are never adopted, read or deleted', async () => {
+    const me = await freshActor();
+    const svc = records();
+    await svc.create(me, 'events', { fields: eventFields('From the CRM', 2), origin: 'ui' });
+    await svc.create(me, 'contacts', { fields: { firstName: 'Crm', lastName: 'Contact' }, origin: 'ui' });
+    const theirCalendar = await graph.request<any>('POST', '/me/calendars', {
+      body: { name: CONTAINER_NAME },
+    });
+    const at = (d: Date) => ({ dateTime: d.toISOString().slice(0, 19), timeZone: 'UTC' });
+    await graph.request('POST', `/me/calendars/${theirCalendar.id}/events`, {
+      body: { subject: 'Private dentist', start: at(hourAt(3)), end: at(hourAt(3.5)) },
+    });
+    const theirFolder = await graph.request<any>('POST', '/me/contactFolders', {
+      body: { displayName: CONTAINER_NAME },
+    });
+    await graph.request('POST', `/me/contactFolders/${theirFolder.id}/contacts`, {
+      body: { givenName: 'Private', surname: 'Friend' },
+    });
+
+    const calendar = engineFor(me, 'calendar');
+    const contacts = engineFor(me, 'contacts');
+    expect((await calendar.make().activate()).applied).toEqual({ createGraph: 1 });
+    expect((await contacts.make().activate()).applied).toEqual({ createGraph: 1 });
+
+    // Ours sits next to theirs under the next free name, and carries our marker.
+    const calendars = await containers('calendars');
+    expect(calendars.find(isOurs)).toMatchObject({
+      id: (await calendar.crm.loadState()).containerId,
+      name: 'Tandem (2)',
+    });
+    expect(calendars.find((c) => c.id === theirCalendar.id)).toBeDefined();
+    expect(isOurs(calendars.find((c) => c.id === theirCalendar.id))).toBe(false);
+    const folders = await containers('contactFolders');
+    expect(folders.find(isOurs)).toMatchObject({
+      id: (await contacts.crm.loadState()).containerId,
+      displayName: 'Tandem (2)',
+    });
+    expect((await calendarEvents()).map((e) => e.subject)).toEqual(['From the CRM']);
+    expect((await folderContacts()).map((c) => c.givenName)).toEqual(['Crm']);
+
+    // Nothing of theirs reached the CRM.
+    const events = await svc.list(me, 'events', { limit: 10, owner: 'me', deleted: false });
+    expect(events.items.map((e) => e.title)).toEqual(['From the CRM']);
+    const people = await svc.list(me, 'contacts', { limit: 10, owner: 'me', deleted: false });
+    expect(people.items.map((c) => c.firstName)).toEqual(['Crm']);
+
+    await calendar.make().deactivate();
+    await contacts.make().deactivate();
+    expect((await containers('calendars')).map((c) => c.name)).toEqual(['Calendar', CONTAINER_NAME]);
+    expect((await containers('contactFolders')).map((c) => c.displayName)).toEqual([CONTAINER_NAME]);
+    const theirEvents = (await graph.request<any>('GET', `/me/calendars/${theirCalendar.id}/events`)).value;
+    expect(theirEvents.map((e: any) => e.subject)).toEqual(['Private dentist']);
+    const theirContacts = (await graph.request<any>('GET', `/me/contactFolders/${theirFolder.id}/contacts`))
+      .value;
+    expect(theirContacts.map((c: any) => c.givenName)).toEqual(['Private']);
+  });
+
+  test('after a reinstall our marked calendar is re-found though renamed, with no duplicate', async () => {
+    const me = await freshActor();
+    const svc = records();
+    await svc.create(me, 'events', { fields: eventFields('Kept once', 4), origin: 'ui' });
+    const first = engineFor(me, 'calendar');
+    await first.make().activate();
+    const ourId = (await first.crm.loadState()).containerId;
+    await graph.request('PATCH', `/me/calendars/${ourId}`, { body: { name: 'Work (CRM)' } });
+    // The user also makes a calendar with our old name: still not ours.
+    await graph.request('POST', '/me/calendars', { body: { name: CONTAINER_NAME } });
+
+    await first.crm.forget();
+    const again = engineFor(me, 'calendar');
+    const report = await again.make().activate();
+    expect(report.outcome).toBe('done');
+    expect(report.applied.createGraph ?? 0).toBe(0);
+    expect((await again.crm.loadState()).containerId).toBe(ourId);
+    expect((await containers('calendars')).map((c) => c.name).sort()).toEqual([
+      'Calendar',
+      CONTAINER_NAME,
+      'Work (CRM)',
+    ]);
+    expect((await calendarEvents()).map((e) => e.subject)).toEqual(['Kept once']);
+    const page = await svc.list(me, 'events', { limit: 10, owner: 'me', deleted: false });
+    expect(page.items.map((e) => e.title)).toEqual(['Kept once']);
+    expect((await again.crm.loadLinks()).length).toBe(1);
+  });
+
+  test('a stored container id without our marker (from an earlier version) is not deleted on deactivation', async () => {
+    const me = await freshActor();
+    const unmarked = await graph.request<any>('POST', '/me/contactFolders', {
+      body: { displayName: CONTAINER_NAME },
+    });
+    const { crm, make } = engineFor(me, 'contacts');
+    await crm.saveState({ enabled: true, containerId: unmarked.id, initialDone: true });
+    await make().deactivate();
+    expect((await containers('contactFolders')).map((c) => c.id)).toEqual([unmarked.id]);
+    expect((await crm.loadState()).enabled).toBe(false);
+  });
 });

@@ -52,7 +52,10 @@ export interface GraphFaults {
 /** Outlook as the engine sees it through `GraphPort`: one mailbox, containers, items, a delta log. */
 export class FakeGraph implements GraphPort {
   readonly items = new Map<string, FakeItem>();
+  /** Our container (it carries our marker). */
   container: { id: string; name: string } | null = null;
+  /** Names of the user's own containers: never ours, but their names are taken. */
+  userContainerNames: string[] = [];
   faults: GraphFaults | null = null;
   /** Cursors below this position answer `cursorExpired`. */
   expiredBefore = 0;
@@ -112,13 +115,15 @@ export class FakeGraph implements GraphPort {
 
   // ---- GraphPort ----
 
-  async findContainer(name: string): Promise<string | null> {
+  async findContainer(): Promise<string | null> {
     this.count('findContainer');
-    return this.container?.name === name ? this.container.id : null;
+    return this.container?.id ?? null;
   }
 
-  async createContainer(name: string): Promise<string> {
+  async createContainer(name: string): Promise<string | null> {
     this.count('createContainer');
+    const taken = [...this.userContainerNames, this.container?.name];
+    if (taken.some((n) => n?.toLowerCase() === name.toLowerCase())) return null;
     this.container = { id: this.newId('container'), name };
     return this.container.id;
   }
