@@ -53,6 +53,13 @@ export class UnknownTimeZoneError extends Error {
 // ---------------------------------------------------------------------------------------------------
 // Windows <-> IANA
 
+/**
+ * Intl's answers remembered per name (`null`: not a zone): building a formatter is what a lookup
+ * costs, and every event read or written looks its zones up. Bounded, as names may come from input.
+ */
+const canonicalNames = new Map<string, string | null>();
+const MAX_REMEMBERED_NAMES = 2_000;
+
 const ianaByWindows = new Map<string, string>();
 const ianaByWindowsLower = new Map<string, string>();
 const windowsByIana = new Map<string, string>();
@@ -123,6 +130,14 @@ export function resolveTimeZone(name: string): string {
 }
 
 function intlCanonicalName(name: string): string | undefined {
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const canonical = askIntl(name);
+  if (canonicalNames.size < MAX_REMEMBERED_NAMES) canonicalNames.set(name, canonical ?? null);
+  return canonical;
+}
+
+function askIntl(name: string): string | undefined {
   // Intl also accepts offsets such as "+01:00" on newer hosts; those are not zone names.
   if (!/^[A-Za-z]/.test(name)) return undefined;
   try {
