@@ -33,6 +33,12 @@ export function crmResource(resource: SyncResource): Resource {
   return resource === 'calendar' ? 'events' : 'contacts';
 }
 
+const LINK_COLUMNS = ['crm_id', 'graph_id', 'snapshot', 'change_key'] as const;
+
+function toLink(r: { crm_id: string; graph_id: string; snapshot: unknown; change_key: string | null }): Link {
+  return { crmId: r.crm_id, graphId: r.graph_id, snapshot: r.snapshot as Snapshot, changeKey: r.change_key };
+}
+
 /**
  * `CrmPort` over the companion store, for runs inside the server or the CLI. Records go through the
  * record service (validation, change sequence, soft delete); every sync-state query is scoped by
@@ -141,20 +147,18 @@ export class DbCrmPort implements CrmPort {
       .execute();
   }
 
-  async loadLinks(): Promise<Link[]> {
-    const rows = await this.db
+  /** This user's links of this resource (narrowed further by the caller). */
+  private links() {
+    return this.db
       .selectFrom('sync_links')
-      .select(['crm_id', 'graph_id', 'snapshot', 'change_key'])
       .where('org_id', '=', this.actor.orgId)
       .where('user_id', '=', this.actor.userId)
-      .where('resource', '=', this.table)
-      .execute();
-    return rows.map((r) => ({
-      crmId: r.crm_id,
-      graphId: r.graph_id,
-      snapshot: r.snapshot as Snapshot,
-      changeKey: r.change_key,
-    }));
+      .where('resource', '=', this.table);
+  }
+
+  async loadLinks(): Promise<Link[]> {
+    const rows = await this.links().select(LINK_COLUMNS).execute();
+    return rows.map(toLink);
   }
 
   async findLinks(query: LinkQuery): Promise<FoundLinks> {
@@ -165,30 +169,15 @@ export class DbCrmPort implements CrmPort {
     ];
     for (const [column, ids] of lookups) {
       for (let i = 0; i < ids.length; i += IN_LIST) {
-        const rows = await this.db
-          .selectFrom('sync_links')
-          .select(['crm_id', 'graph_id', 'snapshot', 'change_key'])
-          .where('org_id', '=', this.actor.orgId)
-          .where('user_id', '=', this.actor.userId)
-          .where('resource', '=', this.table)
+        const rows = await this.links()
+          .select(LINK_COLUMNS)
           .where(column, 'in', ids.slice(i, i + IN_LIST))
           .execute();
-        for (const r of rows) {
-          found.set(r.crm_id, {
-            crmId: r.crm_id,
-            graphId: r.graph_id,
-            snapshot: r.snapshot as Snapshot,
-            changeKey: r.change_key,
-          });
-        }
+        for (const r of rows) found.set(r.crm_id, toLink(r));
       }
     }
-    const count = await this.db
-      .selectFrom('sync_links')
+    const count = await this.links()
       .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('org_id', '=', this.actor.orgId)
-      .where('user_id', '=', this.actor.userId)
-      .where('resource', '=', this.table)
       .executeTakeFirstOrThrow();
     return { links: [...found.values()], total: Number(count.n) };
   }
