@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import os from 'node:os';
 import { SandboxAccountManager } from '../auth/sandbox-account-manager';
 import type { ClientConfig } from '../domain/client-config';
@@ -394,10 +395,8 @@ function failureMessage(
 
 /** Who a token was issued to, when it is a JWT that says so; it is read, not verified (the server does that). */
 function tokenUser(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const claims = decodeJwt(token);
     for (const claim of ['preferred_username', 'upn', 'email']) {
       if (typeof claims[claim] === 'string' && claims[claim]) return claims[claim] as string;
     }
