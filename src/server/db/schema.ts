@@ -222,6 +222,31 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
+/** 004: delegated credentials the server holds for a user's background sync, sealed. */
+export interface SyncCredentialsTable {
+  org_id: string;
+  user_id: string;
+  sealed: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type SyncHealthState = 'ok' | 'retrying' | 'needs_sign_in' | 'off';
+
+/** 004: how a user's sync of one resource fares on the server. */
+export interface SyncHealthTable {
+  org_id: string;
+  user_id: string;
+  resource: 'contacts' | 'events';
+  state: SyncHealthState;
+  last_success_at: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  lag_ms: number | null;
+  failures: Generated<number>;
+  last_error: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   orgs: OrgsTable;
   profiles: ProfilesTable;
@@ -240,4 +265,6 @@ export interface Database {
   association_codes: AssociationCodesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  sync_credentials: SyncCredentialsTable;
+  sync_health: SyncHealthTable;
 }

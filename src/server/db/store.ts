@@ -15,6 +15,8 @@ export interface Store {
   close(): Promise<void>;
   /** PGlite only: the whole database as a tarball, loadable with `loadDataDir`. */
   dump?: () => Promise<Blob>;
+  /** PGlite only: the embedded database itself (the job queue shares it, as it shares PostgreSQL). */
+  pglite?: PGlite;
 }
 
 export interface StoreOptions {
@@ -47,7 +49,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   const store = await finishOpen(db, 'pglite');
-  return { ...store, dump: () => pglite.dumpDataDir('none') };
+  return { ...store, dump: () => pglite.dumpDataDir('none'), pglite };
 }
 
 async function finishOpen(db: Kysely<Database>, kind: StoreKind): Promise<Store> {
