@@ -19,7 +19,7 @@ module.exports = {
   },
   // ESM-only packages that must be transformed to run under Jest's CommonJS runtime.
   transformIgnorePatterns: [
-    '^(?!.*/node_modules/(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox|strip-bom|content-disposition)/).*/node_modules/',
+    '^(?!.*/node_modules/(kysely|jose|cookie|uuid|typebox|@fastify/type-provider-typebox|strip-bom|content-disposition|pg-boss|serialize-error|cron-parser|rrule-temporal|non-error)/).*/node_modules/',
   ],
   setupFiles: ['<rootDir>/test/support/jsdom-globals.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -17,6 +17,7 @@ export interface ServerConfig {
   mail: MailConfig;
   /** Edition of organisations created by an install. */
   newOrgEdition: 'free' | 'paid';
+  backgroundSync: BackgroundSyncConfig;
 }
 
 export interface MailConfig {
@@ -69,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       from: env.TANDEM_MAIL_FROM ?? `Tandem <no-reply@${new URL(publicUrl).hostname}>`,
     },
     newOrgEdition: parseEdition(env.TANDEM_EDITION ?? 'paid'),
+    backgroundSync: loadBackgroundSyncConfig(env, { sandbox, publicUrl }),
   };
 }
 
@@ -93,4 +95,65 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 function stripSlash(url: string): string {
   return url.endsWith('/') ? url.slice(0, -1) : url;
+}
+
+/** Background sync: the worker, its queue and the delegated Graph access the server holds for users. */
+export interface BackgroundSyncConfig {
+  /** Run the sync worker in this process (`TANDEM_WORKER=off` leaves it to `tandem worker` elsewhere). */
+  worker: boolean;
+  /**
+   * The 32-byte key that seals the credentials the server holds (`TANDEM_SECRET_KEY`, base64 or hex).
+   * Unset on the demo tenant: a key is generated once into the data directory.
+   */
+  secretKey: string | undefined;
+  /** The Entra app the server acts as for the on-behalf-of flow, and its client secret. */
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** Token authority; `{tenantid}` is replaced by the user's tenant. */
+  authority: string;
+  /** Microsoft Graph the worker syncs against. */
+  graphUrl: string;
+  /** Minutes between backstop runs of every active sync. */
+  pollMinutes: number;
+  /** Seconds a triggered run waits, so a burst of changes becomes one run. */
+  debounceSeconds: number;
+  /** Sync runs at once in one worker process. */
+  concurrency: number;
+}
+
+export function loadBackgroundSyncConfig(
+  env: NodeJS.ProcessEnv,
+  base: { sandbox: boolean; publicUrl: string },
+): BackgroundSyncConfig {
+  const worker = (env.TANDEM_WORKER ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(worker))
+    throw new Error(`TANDEM_WORKER must be "on" or "off", got "${env.TANDEM_WORKER}"`);
+  return {
+    worker: ['on', 'true', '1'].includes(worker),
+    secretKey: env.TANDEM_SECRET_KEY || undefined,
+    clientId: env.TANDEM_CLIENT_ID || undefined,
+    clientSecret: env.TANDEM_CLIENT_SECRET || undefined,
+    authority: stripSlash(
+      env.TANDEM_AUTHORITY_URL ??
+        (base.sandbox
+          ? `${base.publicUrl}/sandbox/{tenantid}`
+          : 'https://login.microsoftonline.com/{tenantid}'),
+    ),
+    graphUrl: stripSlash(
+      env.TANDEM_GRAPH_URL ??
+        (base.sandbox ? `${base.publicUrl}/graph/v1.0` : 'https://graph.microsoft.com/v1.0'),
+    ),
+    pollMinutes: positiveNumber(env, 'TANDEM_SYNC_POLL_MINUTES', 15),
+    debounceSeconds: positiveNumber(env, 'TANDEM_SYNC_DEBOUNCE_SECONDS', 1, true),
+    concurrency: Math.floor(positiveNumber(env, 'TANDEM_WORKER_CONCURRENCY', 4)),
+  };
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, zeroAllowed = false): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0))
+    throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, got "${raw}"`);
+  return value;
 }

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema';
 import { hasPermission, type Actor } from '../auth/permissions';
 import { badRequest, forbidden, notFound, preconditionFailed } from '../errors';
 import { allocateSeq } from './change-sequence';
+import { announceRecordsWritten } from './record-events';
 import { RESOURCE_DEFINITIONS, type ResourceDefinition } from './resources';
 
 export type Fields = Record<string, unknown>;
@@ -47,11 +48,21 @@ type RecordTable = 'contacts';
 export class RecordService {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Runs `work` in a transaction, joining the caller's when the service was built on one. */
-  private transact<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.isTransaction
-      ? work(this.db as Transaction<Database>)
-      : this.db.transaction().execute(work);
+  /**
+   * Runs `work` in a transaction, joining the caller's when the service was built on one. Once a
+   * transaction of its own commits, the owners whose records `work` wrote are announced (background
+   * sync listens); writes joined to a caller's transaction (the sync's own) are the caller's to tell.
+   */
+  private async transact<T>(
+    actor: Actor,
+    resource: Resource,
+    work: (trx: Transaction<Database>, wrote: (ownerId: string) => void) => Promise<T>,
+  ): Promise<T> {
+    if (this.db.isTransaction) return work(this.db as Transaction<Database>, () => {});
+    const owners = new Set<string>();
+    const result = await this.db.transaction().execute((trx) => work(trx, (owner) => owners.add(owner)));
+    announceRecordsWritten(this.db, { orgId: actor.orgId, resource, ownerIds: [...owners] });
+    return result;
   }
 
   async create(actor: Actor, resource: Resource, input: CreateInput): Promise<CrmRecord> {
@@ -68,7 +79,7 @@ export class RecordService {
       if (problem) throw badRequest(inputs.length > 1 ? `records[${index}]: ${problem}` : problem);
       return { input, data };
     });
-    return this.transact(async (trx) => {
+    return this.transact(actor, resource, async (trx, wrote) => {
       await this.checkOwners(
         trx,
         actor,
@@ -99,6 +110,7 @@ export class RecordService {
         const chunk = rows.slice(i, i + 500);
         inserted.push(...(await trx.insertInto(table(def)).values(chunk).returningAll().execute()));
       }
+      for (const row of rows) wrote(row.owner_id);
       return inserted.map(toRecord);
     });
   }
@@ -135,7 +147,7 @@ export class RecordService {
     expectedVersion?: number,
   ): Promise<CrmRecord> {
     const def = RESOURCE_DEFINITIONS[resource];
-    return this.transact(async (trx) => {
+    return this.transact(actor, resource, async (trx, wrote) => {
       const row = await this.findModifiable(trx, actor, def, id, expectedVersion);
       if (row.deleted_at) throw notFound(def.label);
       const data = applyPatch(row.data, patch);
@@ -157,6 +169,7 @@ export class RecordService {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      wrote(updated.owner_id);
       return toRecord(updated);
     });
   }
@@ -170,9 +183,10 @@ export class RecordService {
     bySync = false,
   ): Promise<void> {
     const def = RESOURCE_DEFINITIONS[resource];
-    await this.transact(async (trx) => {
+    await this.transact(actor, resource, async (trx, wrote) => {
       const row = await this.findModifiable(trx, actor, def, id, expectedVersion);
       if (row.deleted_at) return;
+      wrote(row.owner_id);
       const seq = await allocateSeq(trx, actor.orgId, 1);
       await trx
         .updateTable(table(def))
@@ -191,9 +205,10 @@ export class RecordService {
 
   async restore(actor: Actor, resource: Resource, id: string): Promise<CrmRecord> {
     const def = RESOURCE_DEFINITIONS[resource];
-    return this.transact(async (trx) => {
+    return this.transact(actor, resource, async (trx, wrote) => {
       const row = await this.findModifiable(trx, actor, def, id);
       if (!row.deleted_at) return toRecord(row);
+      wrote(row.owner_id);
       const seq = await allocateSeq(trx, actor.orgId, 1);
       const restored = await trx
         .updateTable(table(def))
@@ -216,7 +231,7 @@ export class RecordService {
   async massUpdate(actor: Actor, resource: Resource, ids: string[], patch: Fields): Promise<number> {
     const def = RESOURCE_DEFINITIONS[resource];
     const unique = [...new Set(ids)];
-    return this.transact(async (trx) => {
+    return this.transact(actor, resource, async (trx, wrote) => {
       const rows = await trx
         .selectFrom(table(def))
         .selectAll()
@@ -234,6 +249,7 @@ export class RecordService {
         const data = applyPatch(row.data, patch);
         const problem = def.problem(data);
         if (problem) throw badRequest(`${def.label} ${id}: ${problem}`);
+        wrote(row.owner_id);
         return { id, data };
       });
       await this.checkCustomFields(
