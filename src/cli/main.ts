@@ -1,11 +1,13 @@
 import { seed } from './seed';
 import { serve } from './serve';
 import { syncCommand } from './sync';
+import { worker } from './worker';
 
 const USAGE = `Usage: tandem <command>
 
 Commands:
-  serve     run the Tandem server (CRM API, and on the demo tenant the Graph sandbox)
+  serve     run the Tandem server (CRM API, background sync, and on the demo tenant the Graph sandbox)
+  worker    run background sync only, beside servers on the same PostgreSQL (tandem worker --help)
   seed      fill a running server on the demo tenant with realistic data (tandem seed --help)
   sync      two-way calendar and contact sync of one user (tandem sync --help)
 `;
@@ -17,6 +19,8 @@ async function main(argv: string[]): Promise<void> {
       return serve();
     case 'seed':
       return seed(rest);
+    case 'worker':
+      return worker(rest);
     case 'sync':
       process.exitCode = await syncCommand(rest);
       return;

@@ -7,6 +7,7 @@ import { loadConfig, type ServerConfig } from '../server/config';
 import { registerWebApp } from '../server/plugins/web-app';
 import type { MailTransport } from '../server/mail/mail-transport';
 import { startServer, type RunningServer } from '../server/server';
+import { startBackgroundSync, type BackgroundSync } from '../server/worker/background-sync';
 import { buildAddInIfMissing, clientConfigFor, DIST_DIR } from './add-in';
 
 /** `tandem serve`: the server, and on the demo tenant the Graph sandbox beside it. */
@@ -14,14 +15,25 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const clientConfig = clientConfigFor(config);
   const sandbox = config.sandbox ? await openSandbox(config) : undefined;
+  let background: BackgroundSync | undefined;
   const server = await startServer(config, {
     mount: async (app) => {
       if (sandbox) await mountSandbox(app, sandbox.instance);
       await registerWebApp(app, { distDir: DIST_DIR, clientConfig });
     },
-    onClose: sandbox?.save,
+    onClose: async () => {
+      await background?.stop();
+      await sandbox?.save();
+    },
     // Without SMTP, the demo's mails land in the sandbox mailboxes (GET /sandbox/mailboxes/<address>/messages).
     mailTransport: sandbox ? sandboxMailTransport(sandbox.instance) : undefined,
+  });
+  // Runs are queued whether or not this process takes them (TANDEM_WORKER=off leaves that to `tandem worker`).
+  background = await startBackgroundSync({
+    store: server.store,
+    config,
+    runWorker: config.backgroundSync.worker,
+    log: server.app.log,
   });
   printBanner(config, server);
   buildAddInIfMissing((line) => console.log(line));
@@ -80,6 +92,9 @@ function printBanner(config: ServerConfig, server: RunningServer): void {
       `  Sandbox token: POST ${base}/sandbox/token {"user":"admin@contoso.example","audience":"crm"}`,
     );
   }
+  console.log(
+    `  Background sync: ${config.backgroundSync.worker ? `runs here (backstop every ${config.backgroundSync.pollMinutes} min)` : 'queued for `tandem worker` (TANDEM_WORKER=off)'}`,
+  );
   if (config.mail.smtpUrl) console.log('  Mail:          sent through the SMTP server of TANDEM_SMTP_URL');
   else if (config.sandbox) console.log(`  Mail:          ${base}/sandbox/mailboxes/<address>/messages`);
   else console.log('  Mail:          no SMTP server configured (TANDEM_SMTP_URL): mail waits in the outbox');
