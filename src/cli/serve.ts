@@ -15,21 +15,22 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const clientConfig = clientConfigFor(config);
   const sandbox = config.sandbox ? await openSandbox(config) : undefined;
-  let background: BackgroundSync | undefined;
+  // Started once the store is open; stopped before it closes.
+  const background: { sync?: BackgroundSync } = {};
   const server = await startServer(config, {
     mount: async (app) => {
       if (sandbox) await mountSandbox(app, sandbox.instance);
       await registerWebApp(app, { distDir: DIST_DIR, clientConfig });
     },
     onClose: async () => {
-      await background?.stop();
+      await background.sync?.stop();
       await sandbox?.save();
     },
     // Without SMTP, the demo's mails land in the sandbox mailboxes (GET /sandbox/mailboxes/<address>/messages).
     mailTransport: sandbox ? sandboxMailTransport(sandbox.instance) : undefined,
   });
   // Runs are queued whether or not this process takes them (TANDEM_WORKER=off leaves that to `tandem worker`).
-  background = await startBackgroundSync({
+  background.sync = await startBackgroundSync({
     store: server.store,
     config,
     runWorker: config.backgroundSync.worker,
