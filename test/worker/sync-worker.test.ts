@@ -37,7 +37,7 @@ beforeAll(async () => {
     { pglite: store.pglite, databaseUrl: iso.databaseUrl },
     { debounceSeconds: 0.3, heartbeatSeconds: 10, superviseSeconds: 1 },
   );
-  tenant = await createTenant(store, await createTestIssuer(), { memberCount: 3 });
+  tenant = await createTenant(store, await createTestIssuer(), { memberCount: 4 });
   sandbox = await openSandbox();
   tokens = new StubTokenProvider(new SyncCredentialVault(store.db, randomBytes(32)), sandbox.sandbox);
   unsubscribe = runSyncOnRecordWrites(store.db, queue);
@@ -278,4 +278,71 @@ describe('a run', () => {
     expect(await tokens.holds(identity(1))).toBe(false);
     expect((await health(1))?.state).toBe('off');
   });
+});
+
+describe('replicas', () => {
+  test('a replica killed mid-run loses nothing: its lease lapses and another replica finishes the run', async () => {
+    await turnOn(3, 'carmen.delgado@contoso.example');
+    const options = { debounceSeconds: 0, heartbeatSeconds: 10, superviseSeconds: 1 };
+    const connection = { pglite: store.pglite, databaseUrl: iso.databaseUrl };
+    const replicaA = await SyncQueue.open(connection, options);
+    const replicaB = await SyncQueue.open(connection, options);
+    // A change is written; replica A takes the run and the user's lease, then dies without a word.
+    const me = await actor(3);
+    await new RecordService(store.db).create(me, 'contacts', contact(300));
+    const claimed = await waitFor(async () => {
+      const got = await replicaA.boss.fetch(SYNC_QUEUE);
+      return got?.find((j) => (j.data as { userId: string }).userId === target(3).userId);
+    });
+    expect(claimed).toBeDefined();
+    await store.db
+      .updateTable('sync_state')
+      .set({ lease_owner: 'replica-a:contacts', lease_expires_at: sql<Date>`now() + interval '3 seconds'` })
+      .where('user_id', '=', target(3).userId)
+      .where('resource', '=', 'contacts')
+      .execute();
+    await replicaA.boss.stop({ graceful: false, close: !store.pglite });
+
+    const worker = new SyncWorker({
+      db: store.db,
+      queue: replicaB,
+      tokens,
+      graphUrl: sandbox.graphUrl,
+      fetch: sandbox.fetch,
+      pollMinutes: 0,
+      pollingIntervalSeconds: 0.5,
+    });
+    await worker.start();
+    try {
+      await waitFor(
+        async () => {
+          const link = await store.db
+            .selectFrom('sync_links')
+            .innerJoin('contacts', 'contacts.id', 'sync_links.crm_id')
+            .select('sync_links.graph_id')
+            .where('sync_links.user_id', '=', target(3).userId)
+            .where(sql<string>`contacts.data->>'firstName'`, '=', 'Ada 300')
+            .executeTakeFirst();
+          return link;
+        },
+        45_000,
+        'the run finished by replica B',
+      );
+    } finally {
+      await worker.stop();
+      await replicaB.stop();
+    }
+    const links = await store.db
+      .selectFrom('sync_links')
+      .select('graph_id')
+      .where('user_id', '=', target(3).userId)
+      .execute();
+    // Exactly once in Outlook.
+    expect(new Set(links.map((l) => l.graph_id)).size).toBe(links.length);
+    // And it was replica A's own job, given up by its heartbeat and run again.
+    const { rows } = await sql<{ state: string; retry_count: number }>`
+      select state, retry_count from tandem_queue.job where id = ${claimed!.id}`.execute(store.db);
+    expect(rows[0]).toMatchObject({ state: 'completed' });
+    expect(Number(rows[0]!.retry_count)).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 });
