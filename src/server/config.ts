@@ -109,7 +109,7 @@ export interface BackgroundSyncConfig {
   /** The Entra app the server acts as for the on-behalf-of flow, and its client secret. */
   clientId: string | undefined;
   clientSecret: string | undefined;
-  /** Token authority; `{tenantid}` is replaced by the user's tenant. */
+  /** Authority the server's own tokens come from; `{tenantid}` is replaced by the user's tenant. */
   authority: string;
   /** Microsoft Graph the worker syncs against. */
   graphUrl: string;
@@ -134,10 +134,10 @@ export function loadBackgroundSyncConfig(
     clientId: env.TANDEM_CLIENT_ID || undefined,
     clientSecret: env.TANDEM_CLIENT_SECRET || undefined,
     authority: stripSlash(
-      env.TANDEM_AUTHORITY_URL ??
+      env.TANDEM_TOKEN_AUTHORITY ??
         (base.sandbox
           ? `${base.publicUrl}/sandbox/{tenantid}`
-          : 'https://login.microsoftonline.com/{tenantid}'),
+          : `${new URL(env.TANDEM_AUTHORITY ?? 'https://login.microsoftonline.com').origin}/{tenantid}`),
     ),
     graphUrl: stripSlash(
       env.TANDEM_GRAPH_URL ??
