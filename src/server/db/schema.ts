@@ -222,7 +222,7 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
-/** 004: delegated credentials the server holds for a user's background sync, sealed. */
+/** 005: delegated credentials the server holds for a user's background sync, sealed. */
 export interface SyncCredentialsTable {
   org_id: string;
   user_id: string;
@@ -233,7 +233,7 @@ export interface SyncCredentialsTable {
 
 export type SyncHealthState = 'ok' | 'retrying' | 'needs_sign_in' | 'off';
 
-/** 004: how a user's sync of one resource fares on the server. */
+/** 005: how a user's sync of one resource fares on the server. */
 export interface SyncHealthTable {
   org_id: string;
   user_id: string;
