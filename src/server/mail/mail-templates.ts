@@ -126,5 +126,22 @@ export function renderMail<K extends TemplateName>(
   language: Language,
   params: TemplateParams[K],
 ): RenderedMail {
-  return TEMPLATES[language][template](params);
+  const safe = Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [key, typeof value === 'string' ? plainLine(value) : value]),
+  ) as TemplateParams[K];
+  return TEMPLATES[language][template](safe);
+}
+
+/**
+ * A value as one line of plain text: names come from users and tenants, so line breaks (which could
+ * forge headers in a subject or paragraphs in a body) and other control characters fold into one
+ * space, and angle brackets become look-alikes so no markup reaches a mail verbatim.
+ */
+export function plainLine(value: string): string {
+  return value
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/</g, '\u2039')
+    .replace(/>/g, '\u203A')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
