@@ -35,6 +35,13 @@ export interface IssueTokenExtra {
   expiresInSeconds?: number;
   /** Origin to put in `iss` (the public URL the token's verifier uses). */
   origin?: string;
+  /**
+   * An `email` claim other than the user's own address (a tenant may write any address on its
+   * users); such an address is unverified unless `emailVerified` says otherwise.
+   */
+  email?: string;
+  /** `xms_edov`; default true for the user's own address, false for an `email` given here. */
+  emailVerified?: boolean;
 }
 
 export interface TokenResponse {
@@ -261,7 +268,8 @@ export class GraphSandbox {
       sub: user.id.replace(/-/g, '').slice(0, 22),
       preferred_username: user.userPrincipalName,
       name: user.displayName,
-      email: user.mail ?? user.userPrincipalName,
+      email: extra.email ?? user.mail ?? user.userPrincipalName,
+      xms_edov: extra.emailVerified ?? extra.email === undefined,
       scp: extra.scp ?? (audience === 'graph' ? GRAPH_SCOPES : CRM_SCOPES),
       ver: '2.0',
       wids: [...user.roles],

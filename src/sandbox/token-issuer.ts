@@ -21,6 +21,8 @@ export interface TokenClaims {
   preferred_username: string;
   name: string;
   email: string;
+  /** Entra's "email domain owner verified": the `email` claim is an address the tenant has proven. */
+  xms_edov: boolean;
   scp: string;
   ver: '2.0';
   wids: string[];

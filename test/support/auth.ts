@@ -10,6 +10,8 @@ export interface TestIdentity {
   email: string;
   name?: string;
   roles?: string[];
+  /** Entra's `xms_edov` on the email claim; default true. */
+  emailVerified?: boolean;
 }
 
 /** A signing key and its JWKS, standing in for Entra ID's until the sandbox issuer is used. */
@@ -27,6 +29,7 @@ export async function createTestIssuer() {
       oid: who.objectId,
       preferred_username: who.email,
       email: who.email,
+      xms_edov: who.emailVerified ?? true,
       name: who.name ?? who.email,
       wids: who.roles ?? [],
       scp: 'access_as_user',

@@ -7,6 +7,7 @@ export interface TemplateParams {
   join_approved: { orgName: string; link: string };
   join_rejected: { orgName: string };
   association_code: { code: string; minutes: number };
+  address_code: { code: string; minutes: number };
 }
 
 export type TemplateName = keyof TemplateParams;
@@ -67,6 +68,14 @@ const en: Templates = {
       `It expires in ${p.minutes} minutes. If you did not ask for it, ignore this message.`,
     ].join('\n'),
   }),
+  address_code: (p) => ({
+    subject: `Your Tandem code: ${p.code}`,
+    text: [
+      `Enter this code in Tandem to confirm that this email address is yours and accept your invitation: ${p.code}`,
+      '',
+      `It expires in ${p.minutes} minutes. If you did not ask for it, ignore this message.`,
+    ].join('\n'),
+  }),
 };
 
 const es: Templates = {
@@ -108,6 +117,14 @@ const es: Templates = {
     subject: `Tu código de Tandem: ${p.code}`,
     text: [
       `Introduce este código en Tandem para asociar tu cuenta de Microsoft 365 con esta: ${p.code}`,
+      '',
+      `Caduca en ${p.minutes} minutos. Si no lo has pedido, ignora este mensaje.`,
+    ].join('\n'),
+  }),
+  address_code: (p) => ({
+    subject: `Tu código de Tandem: ${p.code}`,
+    text: [
+      `Introduce este código en Tandem para confirmar que esta dirección de correo es tuya y aceptar tu invitación: ${p.code}`,
       '',
       `Caduca en ${p.minutes} minutos. Si no lo has pedido, ignora este mensaje.`,
     ].join('\n'),

@@ -11,6 +11,7 @@ const Terms = {
 const LanguageCode = Type.Union([Type.Literal('en'), Type.Literal('es')]);
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
+const Code = Type.String({ pattern: '^[0-9]{6}$' });
 
 /**
  * Onboarding, for a signed-in Microsoft 365 identity that may not be a member yet (`identity` access):
@@ -62,7 +63,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
     {
       config,
       schema: {
-        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+        body: Type.Object({ code: Code }, { additionalProperties: false }),
       },
     },
     async (request) => onboarding.verifyAssociationCode(identityOf(request), request.body.code),
@@ -75,12 +76,32 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
     async (request) => onboarding.previewInvitation(identityOf(request), request.body.token),
   );
 
+  // From another tenant (or with an unverified email claim) the invitation's address is proven by a
+  // code mailed to it, sent with the link's token to `accept`.
+  api.post(
+    '/api/onboarding/invitation/code',
+    {
+      config,
+      schema: {
+        body: Type.Object(
+          { token: Token, language: Type.Optional(LanguageCode) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await onboarding.requestInvitationCode(identityOf(request), request.body)),
+  );
+
   api.post(
     '/api/onboarding/accept',
     {
       config,
       schema: {
-        body: Type.Object({ ...Terms, token: Type.Optional(Token) }, { additionalProperties: false }),
+        body: Type.Object(
+          { ...Terms, token: Type.Optional(Token), code: Type.Optional(Code) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) =>
