@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { identityOf } from '../plugins/auth';
+import { registerRateLimits } from '../plugins/rate-limit';
 import type { OnboardingService } from '../services/onboarding-service';
 
 const Terms = {
@@ -19,15 +20,27 @@ const Code = Type.String({ pattern: '^[0-9]{6}$' });
  * invitation, request to join.
  */
 export function registerOnboardingRoutes(app: FastifyInstance, onboarding: OnboardingService): void {
+  void app.register(async (scope) => {
+    await registerRateLimits(scope, onboarding.db);
+    onboardingRoutes(scope, onboarding);
+  });
+}
+
+function onboardingRoutes(app: FastifyInstance, onboarding: OnboardingService): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const config = { access: 'identity' as const };
+  // Routes that mail someone, check a secret or write, per caller in the store every replica shares.
+  const limited = {
+    ...config,
+    rateLimit: { max: onboarding.settings.requestsPerHour, timeWindow: 3600_000 },
+  };
 
   api.get('/api/onboarding', { config }, async (request) => onboarding.state(identityOf(request)));
 
   api.post(
     '/api/onboarding/install',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           { ...Terms, orgName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })) },
@@ -41,12 +54,14 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
     },
   );
 
-  api.post('/api/onboarding/enter', { config }, async (request) => onboarding.enter(identityOf(request)));
+  api.post('/api/onboarding/enter', { config: limited }, async (request) =>
+    onboarding.enter(identityOf(request)),
+  );
 
   api.post(
     '/api/onboarding/associate/code',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           { email: Email, language: Type.Optional(LanguageCode) },
@@ -61,7 +76,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   api.post(
     '/api/onboarding/associate/verify',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object({ code: Code }, { additionalProperties: false }),
       },
@@ -72,7 +87,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   // The token travels in the body, never in a URL that could end up in a log.
   api.post(
     '/api/onboarding/invitation',
-    { config, schema: { body: Type.Object({ token: Token }, { additionalProperties: false }) } },
+    { config: limited, schema: { body: Type.Object({ token: Token }, { additionalProperties: false }) } },
     async (request) => onboarding.previewInvitation(identityOf(request), request.body.token),
   );
 
@@ -81,7 +96,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   api.post(
     '/api/onboarding/invitation/code',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           { token: Token, language: Type.Optional(LanguageCode) },
@@ -96,7 +111,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   api.post(
     '/api/onboarding/accept',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           { ...Terms, token: Type.Optional(Token), code: Type.Optional(Code) },
@@ -111,7 +126,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   api.post(
     '/api/onboarding/join-request',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           {

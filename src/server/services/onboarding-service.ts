@@ -7,6 +7,7 @@ import { badRequest, conflict, forbidden, gone, HttpError, notFound, tooManyRequ
 import { enqueueMail } from '../mail/outbox';
 import { toLanguage, type Language } from '../mail/mail-templates';
 import { recordAudit } from './audit-log';
+import { enforceLimit, underLimit } from './usage-limits';
 import { hashSecret, newCode, sameHash } from './one-time-secrets';
 import { addMember, createOrganisation } from './org-service';
 import { INSTALLER_ROLES, isUniqueViolation, links, type OnboardingSettings } from './onboarding-settings';
@@ -47,8 +48,9 @@ export interface TermsAcceptance {
  */
 export class OnboardingService {
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly settings: OnboardingSettings,
+    /** Also where the onboarding routes count their limits. */
+    readonly db: Kysely<Database>,
+    readonly settings: OnboardingSettings,
   ) {}
 
   async state(identity: Identity): Promise<OnboardingState & { termsVersion: string }> {
@@ -176,11 +178,7 @@ export class OnboardingService {
     const deliverable = target && target.ms_object_id === null && target.status === 'active';
     const expiresAt = new Date(Date.now() + this.settings.codeTtlMs);
     await this.db.transaction().execute(async (trx) => {
-      await checkRate(trx, 'association_codes', identity, {
-        limit: this.settings.codesPerHour,
-        windowMs: 3600_000,
-        message: 'Too many codes were asked for. Try again later.',
-      });
+      await this.limitCodes(trx, identity, email);
       // Only the newest code counts.
       await trx
         .updateTable('association_codes')
@@ -402,11 +400,24 @@ export class OnboardingService {
     const id = uuidv7();
     try {
       await this.db.transaction().execute(async (trx) => {
-        await checkRate(trx, 'join_requests', identity, {
-          limit: this.settings.joinRequestsPerDay,
-          windowMs: 86_400_000,
-          message: 'Too many requests to join. Try again tomorrow.',
-        });
+        await enforceLimit(
+          trx,
+          { of: 'identity', table: 'join_requests', ...ids(identity) },
+          {
+            limit: this.settings.joinRequestsPerDay,
+            windowMs: 86_400_000,
+            message: 'Too many requests to join. Try again tomorrow.',
+          },
+        );
+        await enforceLimit(
+          trx,
+          { of: 'org_requests', orgId: org.id },
+          {
+            limit: this.settings.joinRequestsPerOrgPerDay,
+            windowMs: 86_400_000,
+            message: 'Your organisation has received too many requests to join today. Try again tomorrow.',
+          },
+        );
         await trx
           .insertInto('join_requests')
           .values({
@@ -422,7 +433,17 @@ export class OnboardingService {
             status: 'pending',
           })
           .execute();
-        for (const approver of await userManagers(trx, org.id)) {
+        // Past the hourly number of such mails the request still counts: approvers find it on the
+        // Users page.
+        const mailed = await underLimit(
+          trx,
+          { of: 'org_mails', orgId: org.id, template: 'join_request' },
+          {
+            limit: this.settings.joinRequestMailsPerOrgPerHour,
+            windowMs: 3600_000,
+          },
+        );
+        for (const approver of mailed ? await userManagers(trx, org.id) : []) {
           await enqueueMail(trx, {
             orgId: org.id,
             to: approver.email,
@@ -469,11 +490,7 @@ export class OnboardingService {
     const email = invitation.email.toLowerCase();
     const expiresAt = new Date(Date.now() + this.settings.codeTtlMs);
     await this.db.transaction().execute(async (trx) => {
-      await checkRate(trx, 'association_codes', identity, {
-        limit: this.settings.codesPerHour,
-        windowMs: 3600_000,
-        message: 'Too many codes were asked for. Try again later.',
-      });
+      await this.limitCodes(trx, identity, email);
       await trx
         .updateTable('association_codes')
         .set({ used_at: new Date() })
@@ -511,6 +528,29 @@ export class OnboardingService {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** Codes are limited per asking identity and per address they go to, whoever asks. */
+  private async limitCodes(trx: Transaction<Database>, identity: Identity, email: string): Promise<void> {
+    const message = 'Too many codes were asked for. Try again later.';
+    await enforceLimit(
+      trx,
+      { of: 'identity', table: 'association_codes', ...ids(identity) },
+      {
+        limit: this.settings.codesPerHour,
+        windowMs: 3600_000,
+        message,
+      },
+    );
+    await enforceLimit(
+      trx,
+      { of: 'address', email },
+      {
+        limit: this.settings.codesPerAddressPerHour,
+        windowMs: 3600_000,
+        message,
+      },
+    );
+  }
 
   /**
    * The identity's newest unused code for an account association (`invitationId` null) or for an
@@ -758,28 +798,8 @@ function checkInvitationUsable(invitation: InvitationCheck, identity: Identity):
   }
 }
 
-/**
- * Refuses with 429 when the identity already made `limit` rows in `table` within the window. The
- * advisory lock (per identity, until commit) makes parallel calls count one after another.
- */
-async function checkRate(
-  trx: Transaction<Database>,
-  table: 'association_codes' | 'join_requests',
-  identity: Identity,
-  rule: { limit: number; windowMs: number; message: string },
-): Promise<void> {
-  const key = `${table}:${identity.tenantId}:${identity.objectId}`;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-  const recent = await trx
-    .selectFrom(table)
-    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-    .where('ms_tenant_id', '=', identity.tenantId)
-    .where('ms_object_id', '=', identity.objectId)
-    .where('created_at', '>', sql<Date>`now() - ${`${rule.windowMs} milliseconds`}::interval`)
-    .executeTakeFirstOrThrow();
-  if (Number(recent.count) < rule.limit) return;
-  const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
-  throw tooManyRequests(rule.message, (oldest + rule.windowMs - Date.now()) / 1000);
+function ids(identity: Identity) {
+  return { tenantId: identity.tenantId, objectId: identity.objectId };
 }
 
 function codeInvalid(left: number): HttpError {
