@@ -21,7 +21,14 @@ export async function createTestIssuer() {
   const keys = createLocalJWKSet({ keys: [jwk] });
   async function sign(
     who: TestIdentity,
-    overrides: { issuer?: string; audience?: string; expiresIn?: string | number; key?: CryptoKey } = {},
+    overrides: {
+      issuer?: string;
+      audience?: string;
+      expiresIn?: string | number;
+      key?: CryptoKey;
+      /** Claims to set or (with `undefined`) leave out. */
+      claims?: Record<string, unknown>;
+    } = {},
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
@@ -34,6 +41,7 @@ export async function createTestIssuer() {
       wids: who.roles ?? [],
       scp: 'access_as_user',
       ver: '2.0',
+      ...overrides.claims,
     })
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
       .setIssuer(overrides.issuer ?? TEST_ISSUER.replace('{tenantid}', who.tenantId))
