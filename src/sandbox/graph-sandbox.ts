@@ -418,6 +418,7 @@ export class GraphSandbox {
     this.pages.clear();
     this.guard.reset();
     this.notifications.reset();
+    this.notifications.resetStats();
     if (this.options.seedDemo ?? true) this.seedDemo();
   }
 

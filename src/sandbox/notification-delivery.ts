@@ -96,6 +96,10 @@ export class ChangeNotifier {
   readonly stats: NotificationStats = { delivered: 0, failedAttempts: 0, dropped: 0, lifecycleDelivered: 0 };
   private readonly outboxes = new Map<string, Outbox>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Wakers of back-off waits, so a reset never leaves a delivery loop (or an admin call) hanging. */
+  private readonly waits = new Set<() => void>();
+  /** Bumped by every reset: delivery loops of an earlier generation stop. */
+  private generation = 0;
   private closed = false;
 
   constructor(
@@ -218,7 +222,23 @@ export class ChangeNotifier {
     return timer;
   }
 
+  private backOff(attempt: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        this.waits.delete(wake);
+        resolve();
+      };
+      this.waits.add(wake);
+      this.later(this.settings.retryBaseMs * 2 ** (attempt - 1), wake);
+    });
+  }
+
+  private stopped(generation: number): boolean {
+    return this.closed || generation !== this.generation;
+  }
+
   private async flush(id: string): Promise<void> {
+    const generation = this.generation;
     const outbox = this.outboxes.get(id);
     const subscription = this.find(id);
     if (!outbox || !subscription) return;
@@ -227,7 +247,7 @@ export class ChangeNotifier {
     outbox.sending = true;
     try {
       let delivered = false;
-      for (let attempt = 1; attempt <= this.settings.maxAttempts && !this.closed; attempt++) {
+      for (let attempt = 1; attempt <= this.settings.maxAttempts && !this.stopped(generation); attempt++) {
         const current = this.find(id);
         if (!current) return;
         if (await this.post(current.notificationUrl, this.changeBody(current, batch))) {
@@ -236,13 +256,9 @@ export class ChangeNotifier {
           break;
         }
         this.stats.failedAttempts++;
-        if (attempt < this.settings.maxAttempts) {
-          await new Promise<void>((resolve) =>
-            this.later(this.settings.retryBaseMs * 2 ** (attempt - 1), resolve),
-          );
-        }
+        if (attempt < this.settings.maxAttempts) await this.backOff(attempt);
       }
-      if (!delivered && !this.closed) {
+      if (!delivered && !this.stopped(generation)) {
         this.stats.dropped += batch.length;
         const current = this.find(id);
         if (current) await this.lifecycle(current, 'missed');
@@ -295,17 +311,14 @@ export class ChangeNotifier {
         },
       ],
     };
-    for (let attempt = 1; attempt <= this.settings.maxAttempts && !this.closed; attempt++) {
+    const generation = this.generation;
+    for (let attempt = 1; attempt <= this.settings.maxAttempts && !this.stopped(generation); attempt++) {
       if (await this.post(url, body)) {
         this.stats.lifecycleDelivered++;
         return true;
       }
       this.stats.failedAttempts++;
-      if (attempt < this.settings.maxAttempts) {
-        await new Promise<void>((resolve) =>
-          this.later(this.settings.retryBaseMs * 2 ** (attempt - 1), resolve),
-        );
-      }
+      if (attempt < this.settings.maxAttempts) await this.backOff(attempt);
     }
     return false;
   }
@@ -368,9 +381,15 @@ export class ChangeNotifier {
 
   /** Forgets pending deliveries (after a reset or restore). */
   reset(): void {
+    this.generation++;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.outboxes.clear();
+    for (const wake of [...this.waits]) wake();
+  }
+
+  resetStats(): void {
+    Object.assign(this.stats, { delivered: 0, failedAttempts: 0, dropped: 0, lifecycleDelivered: 0 });
   }
 
   /** Stops every timer; nothing is delivered afterwards. */
