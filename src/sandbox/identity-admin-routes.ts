@@ -140,7 +140,16 @@ export function identityAdminRoutes(app: FastifyInstance, sandbox: GraphSandbox)
       ['accountEnabled', 'consentGranted'],
     );
     if (typeof flags === 'string') return adminError(reply, 400, 'BadRequest', flags);
-    return { user: user.userPrincipalName, ...sandbox.entra.setUserFlags(user, flags) };
+    const before = sandbox.entra.userFlags(user);
+    const after = sandbox.entra.setUserFlags(user, flags);
+    // Losing access asks the user's subscriptions for reauthorization, as Graph does.
+    if (
+      (before.accountEnabled && !after.accountEnabled) ||
+      (before.consentGranted && !after.consentGranted)
+    ) {
+      sandbox.notifications.lifecycleForUser(user.id, 'reauthorizationRequired');
+    }
+    return { user: user.userPrincipalName, ...after };
   });
 
   // Ends a user's refresh tokens: revoked (AADSTS50173) or expired (AADSTS700082).
@@ -149,6 +158,7 @@ export function identityAdminRoutes(app: FastifyInstance, sandbox: GraphSandbox)
       const user = userFrom(sandbox, reply, jsonObject(request));
       if (!user) return reply;
       const ended = sandbox.entra.endRefreshTokens(user, how === 'revoke' ? 'revoked' : 'expired');
+      if (how === 'revoke') sandbox.notifications.lifecycleForUser(user.id, 'reauthorizationRequired');
       return { user: user.userPrincipalName, [how === 'revoke' ? 'revoked' : 'expired']: ended };
     });
   }

@@ -359,6 +359,28 @@ describe('lifetime and lifecycle', () => {
     expect((await bruno.post(`/subscriptions/${other.id}/reauthorize`, {})).status).toBe(204);
   });
 
+  test("revoking the user's refresh tokens, withdrawing consent or disabling the account asks for reauthorization", async () => {
+    const sub = (await subscribe()).body;
+    await subscribe({ lifecycleNotificationUrl: receiver.url('/admin-lifecycle') }, h.as(ADMIN));
+    await admin('POST', 'identity/refresh-tokens/revoke', { user: BRUNO });
+    await receiver.until(() => receiver.notifications('/lifecycle').length >= 1);
+    await admin('PUT', 'identity/users', { user: BRUNO, consentGranted: false });
+    await receiver.until(() => receiver.notifications('/lifecycle').length >= 2);
+    await admin('PUT', 'identity/users', { user: BRUNO, consentGranted: false, accountEnabled: false });
+    await receiver.until(() => receiver.notifications('/lifecycle').length >= 3);
+    // Switches that grant access again send nothing.
+    await admin('PUT', 'identity/users', { user: BRUNO, consentGranted: true, accountEnabled: true });
+    await sleep(200);
+    const events = receiver.notifications('/lifecycle').map((r) => r.body.value[0]);
+    expect(events.map((e: any) => [e.subscriptionId, e.lifecycleEvent])).toEqual([
+      [sub.id, 'reauthorizationRequired'],
+      [sub.id, 'reauthorizationRequired'],
+      [sub.id, 'reauthorizationRequired'],
+    ]);
+    // Another user's subscriptions hear nothing.
+    expect(receiver.notifications('/admin-lifecycle')).toHaveLength(0);
+  });
+
   test('the admin list shows subscriptions without their clientState; settings refuse bad input', async () => {
     await subscribe();
     const list = await admin('GET', `subscriptions?user=${BRUNO}`);
