@@ -84,7 +84,7 @@ export class EntraError extends Error {
       .replace(/\.\d{3}Z$/, 'Z');
     return {
       error: this.error,
-      error_description: `AADSTS${this.code}: ${this.description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+      error_description: `AADSTS${this.code}: ${this.description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
       error_codes: [this.code],
       timestamp,
       trace_id: traceId,

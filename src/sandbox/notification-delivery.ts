@@ -332,6 +332,7 @@ export class ChangeNotifier {
     try {
       const res = await fetch(url, {
         method: 'POST',
+        redirect: 'manual',
         headers: { 'content-type': 'application/json; charset=utf-8', 'client-request-id': randomUUID() },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.settings.deliveryTimeoutMs),
@@ -360,6 +361,7 @@ export class ChangeNotifier {
     try {
       res = await fetch(target, {
         method: 'POST',
+        redirect: 'manual',
         headers: { 'content-type': 'text/plain; charset=utf-8' },
         signal: AbortSignal.timeout(this.settings.validationTimeoutMs),
       });

@@ -98,6 +98,9 @@ describe('MSAL ConfidentialClientApplication against the sandbox over HTTPS', ()
     expect(network.calls).toContain(
       `GET ${tls.origin}/sandbox/${CONTOSO_TENANT_ID}/v2.0/.well-known/openid-configuration`,
     );
+    expect(network.calls.map((c) => c.split('?')[0])).toContain(
+      `POST ${tls.origin}/sandbox/${CONTOSO_TENANT_ID}/oauth2/v2.0/token`,
+    );
 
     const cache = JSON.parse(app.getTokenCache().serialize());
     const refreshTokens = Object.values(cache.RefreshToken ?? {}) as { secret: string }[];

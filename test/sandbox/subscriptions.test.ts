@@ -99,6 +99,10 @@ describe('creating a subscription', () => {
     const forbidden = await subscribe();
     expect(forbidden.body.error.message).toContain("HTTP status code is '403'");
 
+    // A redirect is not followed: the endpoint itself must answer.
+    receiver.behaviour = (r) => (r.validationToken !== null ? { status: 302 } : { status: 202 });
+    expect((await subscribe()).body.error.message).toContain("HTTP status code is '302'");
+
     receiver.behaviour = (r) => ({
       status: 200,
       text: r.validationToken ?? '',
