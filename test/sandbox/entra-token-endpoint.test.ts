@@ -125,6 +125,25 @@ describe('MSAL ConfidentialClientApplication against the sandbox over HTTPS', ()
     expect((await graphMe(byRefresh!.accessToken)).status).toBe(200);
   });
 
+  test('the "organizations" authority with instance discovery metadata from the sandbox works as well', async () => {
+    const network = new TrustingNetworkClient(tls.ca);
+    const discovery = await network.sendGetRequestAsync<unknown>(
+      `${tls.origin}/sandbox/common/discovery/instance?api-version=1.1`,
+    );
+    const app = new ConfidentialClientApplication({
+      auth: {
+        clientId: SANDBOX_CLIENT_ID,
+        clientSecret: SANDBOX_CLIENT_SECRET,
+        authority: `${tls.origin}/sandbox/organizations`,
+        cloudDiscoveryMetadata: JSON.stringify(discovery.body),
+      },
+      system: { networkClient: network },
+    });
+    const result = await app.acquireTokenOnBehalfOf({ oboAssertion: apiToken(), scopes: GRAPH_SCOPES });
+    expect(result!.tenantId).toBe(CONTOSO_TENANT_ID);
+    expect((await graphMe(result!.accessToken)).status).toBe(200);
+  });
+
   test('a wrong client secret is refused with invalid_client (AADSTS7000215)', async () => {
     const { app } = msal('not-the-secret');
     await expect(
