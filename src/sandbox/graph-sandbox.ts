@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { EntraTokenEndpoint, type ConfidentialClient, type IdentitySettings } from './entra-token-endpoint';
 import { DEMO_TENANTS, GLOBAL_ADMINISTRATOR_ROLE, MEMBER_USER_ROLE } from './demo-tenants';
 import { dispatchGraphRequest } from './graph-dispatcher';
 import type { GraphRequest, GraphResponse } from './graph-request';
 import { domainZoneRules, type ZoneRules } from './graph-time';
+import { ChangeNotifier, type NotificationSettings } from './notification-delivery';
 import { MailboxGuard, type MailboxStats, type SandboxFaults, type SandboxLimits } from './mailbox-guard';
 import { domainRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
 import { newItemId, SeededRandom } from './sandbox-ids';
@@ -25,6 +27,12 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** Seed for the order `$batch` answers come back in. */
   batchSeed?: number;
+  /** The confidential client (the Tandem server) the token endpoint knows; default the demo app. */
+  confidentialClient?: ConfidentialClient;
+  /** Token lifetimes of the token endpoint. */
+  identity?: Partial<IdentitySettings>;
+  /** Delay and retries of change notifications. */
+  notifications?: Partial<NotificationSettings>;
 }
 
 export type TokenAudience = 'graph' | 'crm';
@@ -83,6 +91,8 @@ export const GRAPH_SCOPES = 'Calendars.ReadWrite Contacts.ReadWrite User.ReadBas
 export const CRM_SCOPES = 'access_as_user';
 /** Client id the sandbox puts in `azp`: the Tandem add-in's app registration in the demo tenant. */
 export const SANDBOX_CLIENT_ID = '7d3b9c4e-2f1a-4e8b-a6d5-0c9e8f7a6b51';
+/** The demo app's client secret at the sandbox's token endpoint (a sandbox value, not a real credential). */
+export const SANDBOX_CLIENT_SECRET = 'tandem-sandbox-client-secret';
 
 /** An in-memory Microsoft Graph + identity provider with a programmatic admin API. */
 export class GraphSandbox {
@@ -98,6 +108,10 @@ export class GraphSandbox {
   issuer: TokenIssuer;
   /** Paging cursors (`$skiptoken`) of delta rounds in progress; runtime only. */
   readonly pages = new Map<string, unknown>();
+  /** Entra's token endpoint (on-behalf-of and refresh grants). */
+  readonly entra: EntraTokenEndpoint;
+  /** Graph change-notification subscriptions and their delivery. */
+  readonly notifications: ChangeNotifier;
 
   constructor(private readonly options: SandboxOptions) {
     this.graphAudience = options.graphAudience ?? 'https://graph.microsoft.com';
@@ -107,6 +121,12 @@ export class GraphSandbox {
     this.batchRandom = new SeededRandom(options.batchSeed ?? 20);
     this.state = this.emptyState();
     this.issuer = new TokenIssuer(this.state.signingKey);
+    this.entra = new EntraTokenEndpoint(
+      this,
+      options.confidentialClient ?? { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET },
+      options.identity,
+    );
+    this.notifications = new ChangeNotifier(this, options.notifications);
     if (options.seedDemo ?? true) this.seedDemo();
   }
 
@@ -394,6 +414,7 @@ export class GraphSandbox {
     this.state = state;
     this.issuer = new TokenIssuer(state.signingKey);
     this.pages.clear();
+    this.notifications.reset();
   }
 
   /**
@@ -404,6 +425,8 @@ export class GraphSandbox {
     this.state = this.emptyState(this.state.signingKey);
     this.pages.clear();
     this.guard.reset();
+    this.notifications.reset();
+    this.notifications.resetStats();
     if (this.options.seedDemo ?? true) this.seedDemo();
   }
 
@@ -411,6 +434,11 @@ export class GraphSandbox {
 
   handle(request: GraphRequest): Promise<GraphResponse> {
     return dispatchGraphRequest(this, request);
+  }
+
+  /** Stops pending notification deliveries (when the host shuts down). */
+  close(): void {
+    this.notifications.close();
   }
 }
 
