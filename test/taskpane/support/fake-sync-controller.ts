@@ -44,6 +44,7 @@ export function aStatus(overrides: Partial<ResourceStatus> = {}): ResourceStatus
     running: false,
     lastRun: null,
     openConflicts: 0,
+    importedNotSynced: 0,
     ...overrides,
   };
 }
