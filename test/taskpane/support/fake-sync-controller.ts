@@ -146,4 +146,17 @@ export class FakeSyncController implements SyncController {
     const page = this.conflictPages[resource];
     page.items = page.items.filter((c) => c.id !== id);
   });
+
+  resolveConflict = jest.fn(
+    async (resource: SyncResource, id: string, _use: 'crm' | 'graph'): Promise<void> => {
+      const page = this.conflictPages[resource];
+      page.items = page.items.filter((c) => c.id !== id);
+    },
+  );
+
+  includeImported = jest.fn(async (resource: SyncResource): Promise<number> => {
+    const count = this.state[resource].importedNotSynced;
+    this.state[resource] = { ...this.state[resource], importedNotSynced: 0 };
+    return count;
+  });
 }
