@@ -130,7 +130,7 @@ test('a retry that succeeds clears the notice, and the run completes', async () 
   const controller = controllerFor(user, BRUNO);
   await controller.activate('contacts');
   sandbox.sandbox.setFaults(BRUNO, {
-    rules: [{ kind: 'throttle', route: 'delta', next: 2, retryAfterSeconds: 0 }],
+    rules: [{ kind: 'gatewayTimeout', route: 'delta', next: 2 }],
   });
   const seen: SyncProgressView[] = [];
   try {
@@ -139,7 +139,7 @@ test('a retry that succeeds clears the notice, and the run completes', async () 
     sandbox.sandbox.setFaults(BRUNO, {});
   }
   const first = seen.findIndex((p) => p.retry);
-  expect(seen[first]?.retry).toMatchObject({ reason: 'throttled', status: 429, attempt: 2 });
+  expect(seen[first]?.retry).toMatchObject({ reason: 'timeout', status: 504, attempt: 2 });
   expect(seen.slice(first).some((p) => !p.retry)).toBe(true);
   expect(seen.at(-1)?.retry).toBeUndefined();
   await controller.deactivate('contacts');
