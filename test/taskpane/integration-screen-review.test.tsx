@@ -210,3 +210,29 @@ test('conflicts: a deleted record offers only Dismiss; event values read in the 
     isDisabled(within(list).getByRole('button', { name: 'Descartar el conflicto de Todo el día' })),
   ).toBe(false);
 });
+
+test('progress: the bar is the count while applying, and stays full while the run finishes', async () => {
+  const controller = new FakeSyncController();
+  controller.state.contacts = aStatus({ enabled: true, lastRun: aLastRun() });
+  let report: ((p: SyncProgressView) => void) | undefined;
+  let finish!: () => void;
+  controller.syncNow.mockImplementationOnce(async (onProgress) => {
+    report = onProgress;
+    await new Promise<void>((resolve) => (finish = resolve));
+    return [];
+  });
+  setup(controller);
+  fireEvent.click(await screen.findByRole('button', { name: 'Sync now' }));
+  await waitFor(() => expect(report).toBeDefined());
+  act(() => report?.({ resource: 'contacts', phase: 'apply', done: 20, total: 80 }));
+  const bar = await screen.findByRole('progressbar', { name: 'Contact: Applying changes' });
+  expect(screen.getByText('20 of 80')).toBeTruthy();
+  expect(bar.getAttribute('aria-valuenow')).toBe('0.25');
+  act(() => report?.({ resource: 'contacts', phase: 'apply', done: 80, total: 80 }));
+  expect(screen.getByText('80 of 80')).toBeTruthy();
+  expect(bar.getAttribute('aria-valuenow')).toBe('1');
+  act(() => report?.({ resource: 'contacts', phase: 'done', done: 80, total: 80 }));
+  const finishing = await screen.findByRole('progressbar', { name: 'Contact: Finishing' });
+  expect(finishing.getAttribute('aria-valuenow')).toBe('1');
+  await act(async () => finish());
+});

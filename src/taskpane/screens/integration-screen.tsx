@@ -21,7 +21,11 @@ const useStyles = makeStyles({
     '& .tandem-sync-card': { padding: '12px', gap: '8px' },
     '& .tandem-last-run': { display: 'flex', flexDirection: 'column', gap: '4px' },
     '& .tandem-mapping': { display: 'flex', flexDirection: 'column', gap: '6px' },
-    '& .tandem-mapping-row': { gridTemplateColumns: '45% 1fr' },
+    // A long Spanish option must not widen the row past a 320 px taskpane: the select shrinks instead.
+    '& .tandem-mapping-row': { gridTemplateColumns: 'minmax(0, 45%) minmax(0, 1fr)' },
+    '& .tandem-mapping-row .fui-Select': { minWidth: 0, maxWidth: '100%' },
+    '& .tandem-mapping-row select': { minWidth: 0, textOverflow: 'ellipsis' },
+    '& .tandem-imported': { display: 'flex', flexDirection: 'column', gap: '6px' },
     '& .tandem-counts li': { color: tokens.colorNeutralForeground2 },
   },
 });

@@ -19,7 +19,14 @@ export function SyncProgressBar({ progress }: { progress: SyncProgressView }) {
   // runs without a value until then. The count and the bar say the same: the bar is the count.
   const counted = progress.phase === 'apply' && progress.total > 0;
   const label = ti('integration.progress', { resource: resourceName(ti, progress.resource), phase });
-  const fraction = counted ? Math.min(1, Math.max(0, progress.done / progress.total)) : undefined;
+  // Once every change is applied the bar stays full while the run finishes, never falling back to the
+  // sliding stripe of an unknown amount.
+  const fraction =
+    progress.phase === 'done'
+      ? 1
+      : counted
+        ? Math.min(1, Math.max(0, progress.done / progress.total))
+        : undefined;
   return (
     <>
       <Field
