@@ -265,7 +265,8 @@ const es: Record<IntegrationKey, string> = {
   'integration.imported.included':
     '{count} registros importados se sincronizarán a partir de la próxima sincronización.',
   'integration.mapping.unsaved': 'Cambios sin guardar',
-  'integration.mapping.emptyTitle': '¿Guardar una correspondencia que no sincroniza nombre, correo ni empresa?',
+  'integration.mapping.emptyTitle':
+    '¿Guardar una correspondencia que no sincroniza nombre, correo ni empresa?',
   'integration.mapping.emptyBody':
     'Nombre, apellidos, correo electrónico y empresa están todos en «No se sincroniza». Los contactos de Outlook no llevarían ninguno de ellos y no se podrían distinguir.',
   'integration.mapping.emptySave': 'Guardar de todos modos',
