@@ -338,7 +338,7 @@ test('Outlook down, imported contacts, a conflict on an address: the page says w
   await empty.waitFor({ state: 'hidden' });
   expect((await call('/api/sync/contacts/mapping', 'crm')).isDefault).toBe(true);
   await page.getByRole('button', { name: 'Reset to default' }).click();
-  await page.getByText('Default mapping').waitFor();
+  await page.getByText('Default mapping', { exact: true }).waitFor();
 
   // Keep Outlook's address: the next sync carries it, both sides agree.
   await conflicts.getByRole('button', { name: 'Use the Outlook value of Mailing address' }).click();
