@@ -162,6 +162,7 @@ test('a mapping that keeps a name saves without asking; its "saved" notice goes 
 
 test('conflicts: addresses read as addresses; either value can be kept, and the list says what happens', async () => {
   const controller = new FakeSyncController();
+  controller.state.contacts = aStatus({ enabled: true, lastRun: aLastRun() });
   controller.mappingView = aMappingView();
   controller.conflictPages.contacts.items = [
     aConflict({
@@ -188,6 +189,13 @@ test('conflicts: addresses read as addresses; either value can be kept, and the 
     'graph',
   );
   expect(await screen.findByText('No conflicts to review.')).toBeTruthy();
+  // The next run's outcome replaces what was said about the choice.
+  fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+  await waitFor(() =>
+    expect(
+      screen.queryByText('Your choice is saved in Tandem; the next sync takes it to Outlook.'),
+    ).toBeNull(),
+  );
 });
 
 test('conflicts: a deleted record offers only Dismiss; event values read in the page’s language', async () => {

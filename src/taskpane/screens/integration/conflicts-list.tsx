@@ -50,6 +50,8 @@ export function ConflictsList({
   }, [controller, t]);
 
   useEffect(() => {
+    // After a run the list is read again, and what was said about a choice belongs to before it.
+    setNotice(undefined);
     void load();
   }, [load, refreshKey]);
 
