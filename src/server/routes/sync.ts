@@ -10,7 +10,7 @@ import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
 import { actorOf } from '../plugins/auth';
-import { SYNC_RESOURCES } from '../../sync/sync-views';
+import { SYNC_RESOURCES, SYNC_TROUBLES } from '../../sync/sync-views';
 import { parseCursor } from '../services/record-service';
 import { SyncSettingsService } from '../services/sync-settings';
 import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-settings-port';
@@ -116,6 +116,7 @@ const Report = Type.Object(
       Type.Literal('partial'),
       Type.Literal('refused'),
       Type.Literal('deactivated'),
+      Type.Literal('failed'),
     ]),
     applied: Type.Object(Object.fromEntries(ACTION_TYPES.map((a) => [a, Type.Optional(Count)])), strict),
     conflicts: Count,
@@ -150,6 +151,16 @@ const Report = Type.Object(
     failureCount: Type.Optional(Count),
     /** When the run began, as the runner saw it. */
     startedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+    /** Why a `failed` run stopped. */
+    error: Type.Optional(
+      Type.Object(
+        {
+          reason: Type.Union(SYNC_TROUBLES.map((r) => Type.Literal(r))),
+          message: Type.String({ maxLength: 2000 }),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );
@@ -328,6 +339,33 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         await settings.dismissConflict(actorOf(request), resource, request.params.id);
         return reply.status(204).send();
       },
+    );
+
+    api.post(
+      `${base}/conflicts/:id/resolve`,
+      {
+        schema: {
+          params: Type.Object({ id: Uuid }, strict),
+          body: Type.Object({ use: Side }, strict),
+        },
+      },
+      async (request, reply) => {
+        await settings.resolveConflict(actorOf(request), resource, request.params.id, request.body.use);
+        return reply.status(204).send();
+      },
+    );
+
+    api.get(
+      `${base}/imported`,
+      {
+        schema: {
+          querystring: Type.Object(
+            { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }) },
+            strict,
+          ),
+        },
+      },
+      async (request) => settings.importedNotSynced(actorOf(request), resource, request.query.limit),
     );
   }
 
