@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { HttpError } from '../errors';
+import { databaseErrorAnswer, HttpError } from '../errors';
 
 /**
  * Strict input validation: bodies are never coerced and unknown fields are refused (so a typo is an
@@ -51,7 +51,13 @@ function describe(error: ErrorObject | undefined, dataVar: string): string {
 
 /** Every error answers `{ "error": { code, message } }`; 5xx answers never reveal internals. */
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+  app.setErrorHandler((caught: FastifyError | HttpError, request, reply) => {
+    const fromDatabase = databaseErrorAnswer(caught);
+    if (fromDatabase) {
+      if (fromDatabase.statusCode >= 500) request.log.warn({ err: caught }, 'database unavailable');
+      else request.log.info({ err: caught }, 'request refused by the database');
+    }
+    const error = fromDatabase ?? caught;
     if (error instanceof HttpError) {
       return reply
         .status(error.statusCode)
