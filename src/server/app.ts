@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { Store } from './db/store';
 import { registerAuth } from './plugins/auth';
-import { registerErrorHandler, registerValidation } from './plugins/http-errors';
+import { registerErrorHandler, registerTextCheck, registerValidation } from './plugins/http-errors';
 import { registerAccountRoutes } from './routes/account';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
@@ -18,6 +18,8 @@ export interface RouteSummary {
   method: string;
   url: string;
   access: string;
+  /** The route's declared input schemas (body, querystring, params, headers), for tests that probe them. */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -46,7 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat())
-      routes.push({ method, url: route.url, access: route.config?.access ?? 'member' });
+      routes.push({ method, url: route.url, access: route.config?.access ?? 'member', schema: route.schema });
   });
   app.decorate('routeSummary', () => routes.filter((r) => r.method !== 'HEAD'));
   registerValidation(app);
@@ -54,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(async (api) => {
     registerAuth(api, options.store.db, createTokenVerifier(options.auth));
+    registerTextCheck(api);
     api.get('/api/health', { config: { access: 'public' } }, async () => ({
       status: 'ok',
       store: options.store.kind,

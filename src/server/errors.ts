@@ -25,6 +25,27 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
     'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
 
+/** Throws a 400 naming each value given more than once, with the positions that give it. */
+export function refuseRepeats(where: string, field: string, values: readonly (string | undefined)[]): void {
+  const positions = new Map<string, number[]>();
+  values.forEach((value, index) => {
+    if (value === undefined) return;
+    const at = positions.get(value);
+    if (at) at.push(index);
+    else positions.set(value, [index]);
+  });
+  const repeats = [...positions].filter(([, at]) => at.length > 1);
+  if (repeats.length === 0) return;
+  const named = repeats
+    .slice(0, 10)
+    .map(
+      ([value, at]) => `${value.length > 100 ? `${value.slice(0, 100)}…` : value} (items ${at.join(', ')})`,
+    )
+    .join('; ');
+  const more = repeats.length > 10 ? ` and ${repeats.length - 10} more` : '';
+  throw badRequest(`${where} names the same ${field} more than once: ${named}${more}`);
+}
+
 /** How long a client should wait before retrying after the database was unavailable. */
 const DATABASE_RETRY_SECONDS = 2;
 

@@ -12,6 +12,7 @@ import { badRequest } from '../errors';
 import { actorOf } from '../plugins/auth';
 import { SYNC_RESOURCES } from '../../sync/sync-views';
 import { SyncSettingsService } from '../services/sync-settings';
+import { checkUniqueCommits, checkUniquePending } from '../services/sync-crm-port';
 import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-settings-port';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -232,7 +233,9 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         },
       },
       async (request, reply) => {
-        await unmapped(request).addPending(request.body.pending as PendingWrites);
+        const pending = request.body.pending as PendingWrites;
+        checkUniquePending(pending, 'body.pending');
+        await unmapped(request).addPending(pending);
         return reply.status(204).send();
       },
     );
@@ -289,6 +292,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
       async (request) => {
         const commits = request.body.commits as CrmCommit[];
         commits.forEach(checkCommit);
+        checkUniqueCommits(commits, 'body.commits');
         return { outcomes: await (await mapped(request)).commit(commits) };
       },
     );

@@ -18,7 +18,7 @@ import {
 import { completeSnapshot, normalizeSnapshot, snapshotHash } from '../../sync/snapshot';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
-import { HttpError } from '../errors';
+import { HttpError, refuseRepeats } from '../errors';
 import { RecordService, type CrmRecord, type Fields } from './record-service';
 
 /** The CRM half of a mapper: what the database port needs to turn records into snapshots and back. */
@@ -198,6 +198,7 @@ export class DbCrmPort implements CrmPort {
   }
 
   async addPending(pending: readonly PendingWrite[]): Promise<void> {
+    checkUniquePending(pending);
     for (let i = 0; i < pending.length; i += IN_LIST) {
       await this.db
         .insertInto('sync_pending')
@@ -355,6 +356,7 @@ export class DbCrmPort implements CrmPort {
   }
 
   async commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
+    checkUniqueCommits(commits);
     const outcomes: Outcome<{ crmId: string }>[] = new Array(commits.length);
     // Link-only commits (after Outlook writes) cannot break a CRM rule: one transaction takes them all.
     const linkOnly: { index: number; crmId: string; commit: CrmCommit }[] = [];
@@ -504,6 +506,37 @@ export class DbCrmPort implements CrmPort {
       ? { crmId: record.id, deleted: true, snapshot: this.snapshot(record) }
       : { crmId: record.id, snapshot: this.snapshot(record) };
   }
+}
+
+/**
+ * Refuses a batch that names one id twice where the store keeps one row per id: one pending write per
+ * record (and per Outlook item a delete targets); one commit per record and per Outlook item a link
+ * points to. Checked before anything is written, so a refused batch writes nothing. `where` names the
+ * list in the message (e.g. `body.pending`).
+ */
+export function checkUniquePending(pending: readonly PendingWrite[], where = 'pending'): void {
+  refuseRepeats(
+    where,
+    'crmId',
+    pending.map((p) => p.crmId),
+  );
+  refuseRepeats(
+    where,
+    'graphId',
+    pending.map((p) => (p.kind === 'delete' ? p.graphId : undefined)),
+  );
+}
+
+export function checkUniqueCommits(commits: readonly CrmCommit[], where = 'commits'): void {
+  // A create's record gets its id from the store: only updates, deletes and link-only commits name one.
+  const recordOf = (c: CrmCommit) =>
+    c.record ? (c.record.op === 'create' ? undefined : c.record.crmId) : c.link?.crmId;
+  refuseRepeats(where, 'crmId', commits.map(recordOf));
+  refuseRepeats(
+    where,
+    'link.graphId',
+    commits.map((c) => (c.link?.op === 'save' ? c.link.graphId : undefined)),
+  );
 }
 
 /** Imports and migrations stay out of the sync unless a mass update touched them. */
