@@ -4,6 +4,7 @@ import { createTokenVerifier } from './auth/token-verifier';
 import type { Store } from './db/store';
 import { registerAuth } from './plugins/auth';
 import { registerErrorHandler, registerTextCheck, registerValidation } from './plugins/http-errors';
+import { registerSecurityHeaders, type SecurityHeaderOptions } from './plugins/security-headers';
 import { registerAccountRoutes } from './routes/account';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
@@ -37,6 +38,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Onboarding rules and links (public URL, terms version, limits, the mail sender's wake-up). */
   onboarding?: Partial<OnboardingSettings>;
+  /** Additions to the pages' Content-Security-Policy. */
+  securityHeaders?: SecurityHeaderOptions;
 }
 
 /** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
@@ -53,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('routeSummary', () => routes.filter((r) => r.method !== 'HEAD'));
   registerValidation(app);
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, options.securityHeaders);
 
   await app.register(async (api) => {
     registerAuth(api, options.store.db, createTokenVerifier(options.auth));

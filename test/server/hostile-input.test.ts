@@ -58,7 +58,7 @@ describe('NUL and unpaired surrogates', () => {
     ['GET', '/api/changes?resource=contacts&cursor=%00', undefined, 'querystring.cursor'],
     ['GET', '/api/contacts?owner=me&x%00=1', undefined, 'querystring has a field name'],
     ['POST', '/api/sync/contacts/conflicts/%00/dismiss', {}, 'params.id'],
-  ])('%s %s → 400 naming %s', async (method, url, body, field) => {
+  ])('%s %s → 400 naming the field (case %#)', async (method, url, body, field) => {
     const res = await t.app.inject({
       method: method as 'GET',
       url,
