@@ -33,7 +33,12 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A database that does not answer fails the request (503) instead of holding it forever.
+      connectionTimeoutMillis: 10_000,
+    });
     // A connection the server ends (a restart, a failover, an administrator) must never take the process
     // down. Idle, the pool reports it here and drops it; checked out, its query fails (the request answers
     // 503, see http-errors.ts), the pool sees it is no longer queryable on release and replaces it.
