@@ -129,6 +129,16 @@ describe('one id twice in one batch', () => {
       `body.commits names the same crmId more than once: ${uuid(1)}`,
     );
 
+    // A link-only commit is written before the others: beside another commit about its record, the order would be lost.
+    const linkAndDelete = await member().post('/api/sync/contacts/commits', {
+      commits: [
+        { record: { op: 'delete', crmId: uuid(5) }, link: { op: 'remove', crmId: uuid(5) } },
+        link(uuid(5), 'g5'),
+      ],
+    });
+    expect(linkAndDelete.statusCode).toBe(400);
+    expect(errorOf(linkAndDelete).message).toContain(`same crmId more than once: ${uuid(5)} (items 0, 1)`);
+
     const sameItem = await member().post('/api/sync/contacts/commits', {
       commits: [link(uuid(1), 'g1'), link(uuid(2), 'g1')],
     });

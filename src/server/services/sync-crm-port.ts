@@ -510,9 +510,9 @@ export class DbCrmPort implements CrmPort {
 
 /**
  * Refuses a batch that names one id twice where the store keeps one row per id: one pending write per
- * record (and per Outlook item a delete targets); one commit per record and per Outlook item a link
- * points to. Checked before anything is written, so a refused batch writes nothing. `where` names the
- * list in the message (e.g. `body.pending`).
+ * record (and per Outlook item a delete targets); one link per Outlook item. Checked before anything
+ * is written, so a refused batch writes nothing. `where` names the list in the message (e.g.
+ * `body.pending`).
  */
 export function checkUniquePending(pending: readonly PendingWrite[], where = 'pending'): void {
   refuseRepeats(
@@ -527,15 +527,31 @@ export function checkUniquePending(pending: readonly PendingWrite[], where = 'pe
   );
 }
 
+/**
+ * Commits that write a record apply one by one, in order, so several may be about one record. A
+ * link-only commit is written with the others of its kind in one statement, before the rest: it must
+ * be the only commit about its record. And one Outlook item is linked to one record only.
+ */
 export function checkUniqueCommits(commits: readonly CrmCommit[], where = 'commits'): void {
-  // A create's record gets its id from the store: only updates, deletes and link-only commits name one.
-  const recordOf = (c: CrmCommit) =>
-    c.record ? (c.record.op === 'create' ? undefined : c.record.crmId) : c.link?.crmId;
-  refuseRepeats(where, 'crmId', commits.map(recordOf));
+  // A create's record gets its id from the store; its position stands for it.
+  const recordOf = (c: CrmCommit, index: number) =>
+    c.record ? (c.record.op === 'create' ? `#${index}` : c.record.crmId) : c.link?.crmId;
+  const records = commits.map(recordOf);
+  const linkOnly = new Set(commits.flatMap((c, i) => (c.record ? [] : [records[i]])));
+  refuseRepeats(
+    where,
+    'crmId',
+    records.map((id) => (id !== undefined && linkOnly.has(id) ? id : undefined)),
+  );
+  const saved = commits.map((c) => (c.link?.op === 'save' ? c.link.graphId : undefined));
+  const owners = new Map<string, Set<string | undefined>>();
+  saved.forEach((graphId, i) => {
+    if (graphId !== undefined) owners.set(graphId, (owners.get(graphId) ?? new Set()).add(records[i]));
+  });
   refuseRepeats(
     where,
     'link.graphId',
-    commits.map((c) => (c.link?.op === 'save' ? c.link.graphId : undefined)),
+    saved.map((graphId) => (graphId !== undefined && owners.get(graphId)!.size > 1 ? graphId : undefined)),
   );
 }
 
