@@ -13,6 +13,7 @@ import { actorOf } from '../plugins/auth';
 import { SYNC_RESOURCES, SYNC_TROUBLES } from '../../sync/sync-views';
 import { parseCursor } from '../services/record-service';
 import { SyncSettingsService } from '../services/sync-settings';
+import { checkUniqueCommits, checkUniquePending } from '../services/sync-crm-port';
 import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-settings-port';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -246,7 +247,9 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         },
       },
       async (request, reply) => {
-        await unmapped(request).addPending(request.body.pending as PendingWrites);
+        const pending = request.body.pending as PendingWrites;
+        checkUniquePending(pending, 'body.pending');
+        await unmapped(request).addPending(pending);
         return reply.status(204).send();
       },
     );
@@ -303,6 +306,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
       async (request) => {
         const commits = request.body.commits as CrmCommit[];
         commits.forEach(checkCommit);
+        checkUniqueCommits(commits, 'body.commits');
         return { outcomes: await (await mapped(request)).commit(commits) };
       },
     );
