@@ -2,6 +2,7 @@ import { recordIds } from '../domain/record';
 import type { CrmChange, Link } from './changes';
 import type { SyncReport } from './engine';
 import type { SyncResource } from './model';
+import { kindOfStatus } from './port-errors';
 import {
   PortError,
   type CrmCommit,
@@ -10,7 +11,6 @@ import {
   type FoundLinks,
   type LinkQuery,
   type Outcome,
-  type PortErrorKind,
   type SyncState,
 } from './ports';
 
@@ -277,16 +277,6 @@ export class HttpCrmPort implements CrmPort {
       throw new PortError('temporary', `${call.method} ${call.path}: ${what}`);
     }
   }
-}
-
-/** HTTP statuses into the engine's closed set of failures. */
-export function kindOfStatus(status: number): PortErrorKind {
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'notFound';
-  if (status === 409 || status === 412) return 'conflict';
-  if (status === 400 || status === 413 || status === 415 || status === 422) return 'invalid';
-  if (status === 408 || status === 429 || status >= 500) return 'temporary';
-  return 'permanent';
 }
 
 async function errorMessage(response: Response): Promise<string> {
