@@ -38,6 +38,13 @@ export interface GraphChanges {
   changes: GraphChange[];
   /** Where the next incremental read starts. */
   cursor: string;
+  /** Items read whose content the mapping refused: left out of `changes`, reported by the run. */
+  unreadable?: UnreadableItem[];
+}
+
+export interface UnreadableItem {
+  graphId: string;
+  message: string;
 }
 
 export type GraphWrite =
