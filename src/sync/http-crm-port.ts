@@ -200,20 +200,35 @@ export class HttpCrmPort implements CrmPort {
 
   async commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
     const outcomes: Outcome<{ crmId: string }>[] = [];
-    for (const part of commitGroups(commits)) {
+    for (const part of commitGroups(commits)) outcomes.push(...(await this.commitPart(part)));
+    return outcomes;
+  }
+
+  /**
+   * One call of commits. The server refuses a call whole when one commit in it breaks its rules
+   * (a 4xx, before writing anything): the part is then sent again in halves, so that the commit it
+   * refuses fails alone and every other one goes through.
+   */
+  private async commitPart(part: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
+    let answer: { outcomes: Outcome<{ crmId: string }>[] };
+    try {
       // Not idempotent: a commit that creates a record must not be sent twice after an unclear failure.
-      const answer = await this.call<{ outcomes: Outcome<{ crmId: string }>[] }>({
+      answer = await this.call({
         method: 'POST',
         path: '/commits',
         body: { commits: part },
         idempotent: false,
       });
-      if (answer.outcomes.length !== part.length) {
-        throw new PortError('permanent', 'The server answered a different number of commit outcomes.');
-      }
-      outcomes.push(...answer.outcomes);
+    } catch (error) {
+      if (!(error instanceof PortError) || error.kind !== 'invalid') throw error;
+      if (part.length === 1) return [{ ok: false, error: { kind: 'invalid', message: error.message } }];
+      const half = Math.ceil(part.length / 2);
+      return [...(await this.commitPart(part.slice(0, half))), ...(await this.commitPart(part.slice(half)))];
     }
-    return outcomes;
+    if (answer.outcomes.length !== part.length) {
+      throw new PortError('permanent', 'The server answered a different number of commit outcomes.');
+    }
+    return answer.outcomes;
   }
 
   /** Keeps a run's report as the resource's last run, for the settings page (not part of `CrmPort`). */

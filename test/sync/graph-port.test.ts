@@ -260,3 +260,50 @@ test('a delta asks for the links of the items it brought; a full listing for eve
   await port.changes('folder', null, linksOf);
   expect(asked).toEqual([['g1'], undefined]);
 });
+
+describe('text Outlook stores and the CRM cannot', () => {
+  test('NUL and lone surrogates read from Graph become U+FFFD, in the snapshot and the version kept', async () => {
+    const { client, port } = setUp();
+    const item = client.add('g1', 'k1', {
+      givenName: 'Ana\u0000Lucía',
+      surname: 'Ruiz\uD800',
+      companyName: '\uDC00Co',
+    });
+    client.deltaItems = [item];
+    const { changes } = await port.changes('folder', 'delta-1', async () => [link('g1', {}, 'k1')]);
+    expect(changes).toEqual([
+      expect.objectContaining({
+        graphId: 'g1',
+        snapshot: expect.objectContaining({
+          firstName: 'Ana\uFFFDLucía',
+          lastName: 'Ruiz\uFFFD',
+          accountName: '\uFFFDCo',
+        }),
+      }),
+    ]);
+    // A well-formed pair (an emoji) is left as it is.
+    const emoji = client.add('g2', 'k1', { givenName: 'Zoë 🙂' });
+    client.deltaItems = [emoji];
+    const again = await port.changes('folder', 'delta-2', async () => [link('g2', {}, 'k1')]);
+    expect(again.changes[0]).toMatchObject({ snapshot: { firstName: 'Zoë 🙂' } });
+  });
+
+  test('an item whose content the mapping refuses is reported as unreadable; the others are read', async () => {
+    const client = new FakeGraphClient();
+    const refusing = {
+      ...mapper,
+      fromGraph: (c: GraphContact) => {
+        if (c.givenName === 'Broken') throw new Error('birthday is not a date');
+        return mapper.fromGraph(c);
+      },
+    };
+    const port = createContactsGraphPort({ client, mapper: refusing });
+    client.deltaItems = [client.add('g1', 'k1', { givenName: 'Broken' }), client.add('g2', 'k1')];
+    const read = await port.changes('folder', 'delta-1', async () => [
+      link('g1', {}, 'k0'),
+      link('g2', {}, 'k0'),
+    ]);
+    expect(read.changes.map((c) => c.graphId)).toEqual(['g2']);
+    expect(read.unreadable).toEqual([{ graphId: 'g1', message: 'birthday is not a date' }]);
+  });
+});
