@@ -452,7 +452,7 @@ describe('one bad item never blocks the others', () => {
 
 describe('what a run counts', () => {
   test('re-reading both sides after a mapping change counts only real writes, not refreshed links', async () => {
-    const { graph, crm, engine } = setup();
+    const { crm, engine } = setup();
     const a = crm.userCreate({ name: 'Ada' });
     crm.userCreate({ name: 'Bob' });
     await engine().activate();
