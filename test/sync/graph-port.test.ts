@@ -307,3 +307,25 @@ describe('text Outlook stores and the CRM cannot', () => {
     expect(read.unreadable).toEqual([{ graphId: 'g1', message: 'birthday is not a date' }]);
   });
 });
+
+test('the port reads the time of its delta read from the clock it is given', async () => {
+  const client = new FakeGraphClient();
+  // Our clock says the run began on 1 June 2026; Outlook last changed the item at 09:00 that day.
+  const runStart = Date.parse('2026-06-01T12:00:00Z');
+  const port = createContactsGraphPort({ client, mapper, now: () => runStart });
+  const item = client.add('g1', 'k9', {
+    jobTitle: 'Outlook title',
+    lastModifiedDateTime: '2026-06-01T09:00:00Z',
+  });
+  const base = { ...mapper.fromGraph(item), title: 'Linked title' };
+  await port.changes('folder', 'delta-1', async () => []);
+  const [outcome] = await port.write('folder', [update('g1', base, 'k1', { phone: '+34 600 000 000' })]);
+  expect(outcome!.ok).toBe(true);
+
+  // On a clock that says the run began at 09:01, the same change raced the run: it waits.
+  const racing = createContactsGraphPort({ client, mapper, now: () => Date.parse('2026-06-01T09:01:00Z') });
+  client.edit('g1', { lastModifiedDateTime: '2026-06-01T09:00:00Z' });
+  await racing.changes('folder', 'delta-1', async () => []);
+  const [raced] = await racing.write('folder', [update('g1', base, 'k1', { phone: '+34 600 000 001' })]);
+  expect(raced).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+});
