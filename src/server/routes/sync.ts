@@ -7,6 +7,7 @@ import type { CrmCommit, CrmPort, SyncState } from '../../sync/ports';
 
 type PendingWrites = Parameters<CrmPort['addPending']>[0];
 import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
+import { PORT_ERROR_KINDS } from '../../sync/port-errors';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
 import { actorOf } from '../plugins/auth';
@@ -126,11 +127,7 @@ const Report = Type.Object(
         {
           action: ActionType,
           id: Type.String({ maxLength: 1024 }),
-          kind: Type.Union(
-            ['cursorExpired', 'temporary', 'auth', 'notFound', 'conflict', 'invalid', 'permanent'].map((k) =>
-              Type.Literal(k),
-            ),
-          ),
+          kind: Type.Union(PORT_ERROR_KINDS.map((k) => Type.Literal(k))),
           message: Type.String({ maxLength: 2000 }),
         },
         strict,

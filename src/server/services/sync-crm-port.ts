@@ -12,9 +12,9 @@ import {
   type LinkQuery,
   type Outcome,
   type PendingWrite,
-  type PortErrorKind,
   type SyncState,
 } from '../../sync/ports';
+import { itemKindOfStatus } from '../../sync/port-errors';
 import { completeSnapshot, normalizeSnapshot, snapshotHash } from '../../sync/snapshot';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
@@ -381,7 +381,10 @@ export class DbCrmPort implements CrmPort {
       } catch (error) {
         // Rules of the CRM (validation, permissions) fail one item; anything else stops the run.
         if (!(error instanceof HttpError)) throw error;
-        outcomes[index] = { ok: false, error: { kind: kindOf(error), message: error.message } };
+        outcomes[index] = {
+          ok: false,
+          error: { kind: itemKindOfStatus(error.statusCode), message: error.message },
+        };
       }
     }
     return outcomes;
@@ -558,18 +561,4 @@ export function checkUniqueCommits(commits: readonly CrmCommit[], where = 'commi
 /** Imports and migrations stay out of the sync unless a mass update touched them. */
 function eligible(record: CrmRecord): boolean {
   return !['import', 'migration'].includes(record.origin) || record.massUpdatedAt !== null;
-}
-
-function kindOf(error: HttpError): PortErrorKind {
-  switch (error.statusCode) {
-    case 400:
-      return 'invalid';
-    case 404:
-      return 'notFound';
-    case 409:
-    case 412:
-      return 'conflict';
-    default:
-      return 'permanent';
-  }
 }
