@@ -6,7 +6,15 @@ import { domainZoneRules, type ZoneRules } from './graph-time';
 import { MailboxGuard, type MailboxStats, type SandboxFaults, type SandboxLimits } from './mailbox-guard';
 import { domainRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
 import { newItemId, SeededRandom } from './sandbox-ids';
-import type { MailboxRecord, MessageRecord, SandboxState, TenantRecord, UserRecord } from './sandbox-state';
+import type {
+  MailboxRecord,
+  MessageRecord,
+  SandboxState,
+  SigningKeyRecord,
+  TenantRecord,
+  UserRecord,
+} from './sandbox-state';
+import { StateChanges, type StatePath } from './state-changes';
 import { TokenIssuer, type TokenClaims } from './token-issuer';
 
 export interface SandboxOptions {
@@ -91,6 +99,9 @@ export class GraphSandbox {
   issuer: TokenIssuer;
   /** Paging cursors (`$skiptoken`) of delta rounds in progress; runtime only. */
   readonly pages = new Map<string, unknown>();
+  /** Changes not yet handed to the journal; recorded only while a journal is attached. */
+  private readonly changes = new StateChanges();
+  private journal: ((lines: string[]) => Promise<void>) | undefined;
 
   constructor(private readonly options: SandboxOptions) {
     this.graphAudience = options.graphAudience ?? 'https://graph.microsoft.com';
@@ -146,6 +157,7 @@ export class GraphSandbox {
     }
     const record: TenantRecord = { id: tenant.id ?? randomUUID(), displayName: tenant.displayName, domain };
     this.state.tenants[record.id] = record;
+    this.changed(['tenants', record.id]);
     return { ...record };
   }
 
@@ -205,6 +217,8 @@ export class GraphSandbox {
     };
     this.state.users[user.id] = user;
     this.state.mailboxes[user.id] = this.newMailbox(user.id);
+    this.changed(['users', user.id]);
+    this.changed(['mailboxes', user.id]);
     return structuredClone(user);
   }
 
@@ -239,6 +253,7 @@ export class GraphSandbox {
     if (!mailbox) {
       mailbox = this.newMailbox(user.id);
       this.state.mailboxes[user.id] = mailbox;
+      this.changed(['mailboxes', user.id]);
     }
     return mailbox;
   }
@@ -337,6 +352,7 @@ export class GraphSandbox {
         if (state.issuedAt < issuedBefore && !state.expired) {
           state.expired = true;
           state.seen = {};
+          this.touch(mailbox, 'deltaStates', state.token);
           expired++;
         }
       }
@@ -367,25 +383,58 @@ export class GraphSandbox {
       seen.add(address);
       const copy: MessageRecord = { ...structuredClone(message), id: newItemId(), bccRecipients: [] };
       const user = this.findUser(address);
-      if (user) this.mailboxOf(user).inbox.push(copy);
-      else (this.state.externalMail[address] ??= []).push(copy);
+      if (user) {
+        this.mailboxOf(user).inbox.push(copy);
+        this.appended(['mailboxes', user.id, 'inbox'], copy);
+      } else {
+        (this.state.externalMail[address] ??= []).push(copy);
+        this.appended(['externalMail', address], copy);
+      }
     }
   }
 
-  // ---- state -----------------------------------------------------------------------------------
+  // ---- state ----------------------------------------------------------------------------------
 
+  /** The whole state as JSON, without the private signing key (kept by whoever persists the sandbox). */
   snapshot(): string {
-    return JSON.stringify(this.state);
+    return JSON.stringify(this.state, (key, value: unknown) => (key === 'signingKey' ? undefined : value));
   }
 
+  /** Loads a snapshot; one without a signing key (as `snapshot()` writes) keeps the current key. */
   restore(json: string): void {
-    const state = JSON.parse(json) as SandboxState;
-    if (state?.version !== 1 || !state.signingKey || !state.users || !state.mailboxes) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
       throw new Error('Not a Graph sandbox snapshot.');
     }
-    this.state = state;
+    this.restoreState(parsed);
+  }
+
+  restoreState(parsed: unknown): void {
+    const state = parsed as SandboxState | null;
+    if (
+      state === null ||
+      typeof state !== 'object' ||
+      state.version !== 1 ||
+      !state.users ||
+      !state.mailboxes ||
+      !state.tenants
+    ) {
+      throw new Error('Not a Graph sandbox snapshot.');
+    }
+    state.externalMail ??= {};
+    state.signingKey ??= this.state.signingKey;
     this.issuer = new TokenIssuer(state.signingKey);
+    this.state = state;
     this.pages.clear();
+    this.wholeStateChanged();
+  }
+
+  /** Signs tokens with `key` from now on (a key kept apart from the snapshots). */
+  useSigningKey(key: SigningKeyRecord): void {
+    this.issuer = new TokenIssuer(key);
+    this.state.signingKey = key;
   }
 
   /**
@@ -397,6 +446,47 @@ export class GraphSandbox {
     this.pages.clear();
     this.guard.reset();
     if (this.options.seedDemo ?? true) this.seedDemo();
+    this.wholeStateChanged();
+  }
+
+  /**
+   * Hands every later change to `journal` (lines to append durably), or stops recording with undefined.
+   * Writers mark what they change (`touch`, `changed`); `flush` passes the marks on.
+   */
+  persistWith(journal: ((lines: string[]) => Promise<void>) | undefined): void {
+    this.journal = journal;
+    this.changes.clear();
+  }
+
+  /** The record at `path` of the state changed (created, updated or removed). */
+  changed(path: StatePath): void {
+    if (this.journal) this.changes.record(path);
+  }
+
+  /** A record of a mailbox's collection changed (created, updated or removed). */
+  touch(
+    mailbox: MailboxRecord,
+    collection: 'calendars' | 'events' | 'contactFolders' | 'contacts' | 'deltaStates',
+    id: string,
+  ): void {
+    if (this.journal) this.changes.record(['mailboxes', mailbox.userId, collection, id]);
+  }
+
+  /** `item` was appended to the list at `path` (a mail folder); it is never changed afterwards. */
+  appended(path: StatePath, item: unknown): void {
+    if (this.journal) this.changes.appended(path, item);
+  }
+
+  private wholeStateChanged(): void {
+    if (!this.journal) return;
+    this.changes.clear();
+    for (const key of ['tenants', 'users', 'mailboxes', 'externalMail']) this.changes.record([key]);
+  }
+
+  /** Resolves once every change made so far is durable (at once when nothing persists the sandbox). */
+  async flush(): Promise<void> {
+    if (!this.journal || this.changes.size === 0) return;
+    await this.journal(this.changes.take(this.state));
   }
 
   // ---- Graph -----------------------------------------------------------------------------------

@@ -1,24 +1,27 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { CONTOSO_TENANT_ID, createGraphSandbox, graphSandboxPlugin } from './index';
+import { SandboxFiles } from './sandbox-files';
 
-/** Runs the Graph sandbox on its own: `npm run sandbox -- --port 4000 [--state sandbox.json]`. */
+/**
+ * Runs the Graph sandbox on its own: `npm run sandbox -- --port 4000 [--data-dir DIR]`. With a data
+ * directory every write is journalled there before it is answered; without one the state lives in memory.
+ */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.PORT ?? '4000' },
       host: { type: 'string', default: '127.0.0.1' },
       'crm-audience': { type: 'string', default: process.env.TANDEM_AUTH_AUDIENCE ?? 'api://tandem' },
-      state: { type: 'string' },
+      'data-dir': { type: 'string' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, got ${values.port}`);
   const sandbox = createGraphSandbox({ crmAudience: values['crm-audience']! });
-  const statePath = values.state;
-  if (statePath && existsSync(statePath)) sandbox.restore(readFileSync(statePath, 'utf8'));
+  const dataDir = values['data-dir'];
+  const files = dataDir ? await SandboxFiles.open(sandbox, dataDir) : undefined;
 
   const app = Fastify({ logger: false });
   await app.register(graphSandboxPlugin, { sandbox });
@@ -37,8 +40,8 @@ async function main(): Promise<void> {
   console.log(`  Mailboxes         ${base}/sandbox/mailboxes/<upn>/messages`);
 
   const stop = async () => {
-    if (statePath) writeFileSync(statePath, sandbox.snapshot());
     await app.close();
+    await files?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
