@@ -102,6 +102,8 @@ export class GraphSandbox {
   /** Changes not yet handed to the journal; recorded only while a journal is attached. */
   private readonly changes = new StateChanges();
   private journal: ((lines: string[]) => Promise<void>) | undefined;
+  /** The journal write of the last flush; appends complete in order, so it covers the earlier ones. */
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SandboxOptions) {
     this.graphAudience = options.graphAudience ?? 'https://graph.microsoft.com';
@@ -456,6 +458,7 @@ export class GraphSandbox {
   persistWith(journal: ((lines: string[]) => Promise<void>) | undefined): void {
     this.journal = journal;
     this.changes.clear();
+    this.lastWrite = Promise.resolve();
   }
 
   /** The record at `path` of the state changed (created, updated or removed). */
@@ -483,10 +486,14 @@ export class GraphSandbox {
     for (const key of ['tenants', 'users', 'mailboxes', 'externalMail']) this.changes.record([key]);
   }
 
-  /** Resolves once every change made so far is durable (at once when nothing persists the sandbox). */
+  /**
+   * Resolves once every change made so far is durable (at once when nothing persists the sandbox). A
+   * change another request's flush already took is waited for too: that write may still be under way.
+   */
   async flush(): Promise<void> {
-    if (!this.journal || this.changes.size === 0) return;
-    await this.journal(this.changes.take(this.state));
+    if (!this.journal) return;
+    if (this.changes.size > 0) this.lastWrite = this.journal(this.changes.take(this.state));
+    await this.lastWrite;
   }
 
   // ---- Graph -----------------------------------------------------------------------------------

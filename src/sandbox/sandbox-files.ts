@@ -19,6 +19,8 @@ export class SandboxFiles {
   private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private writing: Promise<void> | undefined;
   private generation = 0;
+  /** A failed append leaves the journal's end unknown: nothing more is acknowledged after it. */
+  private failure: unknown;
 
   private constructor(
     private readonly sandbox: GraphSandbox,
@@ -103,6 +105,7 @@ export class SandboxFiles {
   /** Appends lines and resolves once they are on disk; lines queued during a write share the next fsync. */
   append(lines: string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       for (const line of lines) this.queued.push(line);
       this.waiting.push({ resolve, reject });
@@ -122,7 +125,10 @@ export class SandboxFiles {
         await this.journal.datasync();
         for (const w of waiting) w.resolve();
       } catch (error) {
-        for (const w of waiting) w.reject(error);
+        this.failure = error;
+        for (const w of [...waiting, ...this.waiting]) w.reject(error);
+        this.queued = [];
+        this.waiting = [];
       }
     }
     this.writing = undefined;
