@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { EntraTokenEndpoint, type ConfidentialClient, type IdentitySettings } from './entra-token-endpoint';
 import { DEMO_TENANTS, GLOBAL_ADMINISTRATOR_ROLE, MEMBER_USER_ROLE } from './demo-tenants';
 import { dispatchGraphRequest } from './graph-dispatcher';
 import type { GraphRequest, GraphResponse } from './graph-request';
 import { domainZoneRules, type ZoneRules } from './graph-time';
+import { ChangeNotifier, type NotificationSettings } from './notification-delivery';
 import { MailboxGuard, type MailboxStats, type SandboxFaults, type SandboxLimits } from './mailbox-guard';
 import { domainRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
 import { newItemId, SeededRandom } from './sandbox-ids';
@@ -33,6 +35,12 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** Seed for the order `$batch` answers come back in. */
   batchSeed?: number;
+  /** The confidential client (the Tandem server) the token endpoint knows; default the demo app. */
+  confidentialClient?: ConfidentialClient;
+  /** Token lifetimes of the token endpoint. */
+  identity?: Partial<IdentitySettings>;
+  /** Delay and retries of change notifications. */
+  notifications?: Partial<NotificationSettings>;
 }
 
 export type TokenAudience = 'graph' | 'crm';
@@ -43,6 +51,13 @@ export interface IssueTokenExtra {
   expiresInSeconds?: number;
   /** Origin to put in `iss` (the public URL the token's verifier uses). */
   origin?: string;
+  /**
+   * An `email` claim other than the user's own address (a tenant may write any address on its
+   * users); such an address is unverified unless `emailVerified` says otherwise.
+   */
+  email?: string;
+  /** `xms_edov`; default true for the user's own address, false for an `email` given here. */
+  emailVerified?: boolean;
 }
 
 export interface TokenResponse {
@@ -84,6 +99,8 @@ export const GRAPH_SCOPES = 'Calendars.ReadWrite Contacts.ReadWrite User.ReadBas
 export const CRM_SCOPES = 'access_as_user';
 /** Client id the sandbox puts in `azp`: the Tandem add-in's app registration in the demo tenant. */
 export const SANDBOX_CLIENT_ID = '7d3b9c4e-2f1a-4e8b-a6d5-0c9e8f7a6b51';
+/** The demo app's client secret at the sandbox's token endpoint (a sandbox value, not a real credential). */
+export const SANDBOX_CLIENT_SECRET = 'tandem-sandbox-client-secret';
 
 /** An in-memory Microsoft Graph + identity provider with a programmatic admin API. */
 export class GraphSandbox {
@@ -99,11 +116,17 @@ export class GraphSandbox {
   issuer: TokenIssuer;
   /** Paging cursors (`$skiptoken`) of delta rounds in progress; runtime only. */
   readonly pages = new Map<string, unknown>();
+  /** Entra's token endpoint (on-behalf-of and refresh grants). */
+  readonly entra: EntraTokenEndpoint;
+  /** Graph change-notification subscriptions and their delivery. */
+  readonly notifications: ChangeNotifier;
   /** Changes not yet handed to the journal; recorded only while a journal is attached. */
   private readonly changes = new StateChanges();
   private journal: ((lines: string[]) => Promise<void>) | undefined;
   /** The journal write of the last flush; appends complete in order, so it covers the earlier ones. */
   private lastWrite: Promise<void> = Promise.resolve();
+  /** Small parts of the state journalled whole when they differ from what was last written. */
+  private readonly watched = new Map<'identity' | 'subscriptions', string>();
 
   constructor(private readonly options: SandboxOptions) {
     this.graphAudience = options.graphAudience ?? 'https://graph.microsoft.com';
@@ -113,6 +136,12 @@ export class GraphSandbox {
     this.batchRandom = new SeededRandom(options.batchSeed ?? 20);
     this.state = this.emptyState();
     this.issuer = new TokenIssuer(this.state.signingKey);
+    this.entra = new EntraTokenEndpoint(
+      this,
+      options.confidentialClient ?? { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET },
+      options.identity,
+    );
+    this.notifications = new ChangeNotifier(this, options.notifications);
     if (options.seedDemo ?? true) this.seedDemo();
   }
 
@@ -278,7 +307,8 @@ export class GraphSandbox {
       sub: user.id.replace(/-/g, '').slice(0, 22),
       preferred_username: user.userPrincipalName,
       name: user.displayName,
-      email: user.mail ?? user.userPrincipalName,
+      email: extra.email ?? user.mail ?? user.userPrincipalName,
+      xms_edov: extra.emailVerified ?? extra.email === undefined,
       scp: extra.scp ?? (audience === 'graph' ? GRAPH_SCOPES : CRM_SCOPES),
       ver: '2.0',
       wids: [...user.roles],
@@ -430,6 +460,7 @@ export class GraphSandbox {
     this.issuer = new TokenIssuer(state.signingKey);
     this.state = state;
     this.pages.clear();
+    this.notifications.reset();
     this.wholeStateChanged();
   }
 
@@ -447,6 +478,8 @@ export class GraphSandbox {
     this.state = this.emptyState(this.state.signingKey);
     this.pages.clear();
     this.guard.reset();
+    this.notifications.reset();
+    this.notifications.resetStats();
     if (this.options.seedDemo ?? true) this.seedDemo();
     this.wholeStateChanged();
   }
@@ -459,6 +492,7 @@ export class GraphSandbox {
     this.journal = journal;
     this.changes.clear();
     this.lastWrite = Promise.resolve();
+    this.watchSmallParts();
   }
 
   /** The record at `path` of the state changed (created, updated or removed). */
@@ -480,10 +514,26 @@ export class GraphSandbox {
     if (this.journal) this.changes.appended(path, item);
   }
 
+  /**
+   * The token endpoint's grants and the subscriptions are few and change in many places: they are
+   * compared whole at each flush instead of being marked record by record.
+   */
+  private watchSmallParts(): void {
+    for (const key of ['identity', 'subscriptions'] as const) {
+      const json = JSON.stringify(this.state[key] ?? null);
+      if (this.watched.get(key) === json) continue;
+      if (this.watched.has(key)) this.changes.record([key]);
+      this.watched.set(key, json);
+    }
+  }
+
   private wholeStateChanged(): void {
     if (!this.journal) return;
     this.changes.clear();
-    for (const key of ['tenants', 'users', 'mailboxes', 'externalMail']) this.changes.record([key]);
+    this.watched.clear();
+    for (const key of ['tenants', 'users', 'mailboxes', 'externalMail', 'identity', 'subscriptions']) {
+      this.changes.record([key]);
+    }
   }
 
   /**
@@ -492,6 +542,7 @@ export class GraphSandbox {
    */
   async flush(): Promise<void> {
     if (!this.journal) return;
+    this.watchSmallParts();
     if (this.changes.size > 0) this.lastWrite = this.journal(this.changes.take(this.state));
     await this.lastWrite;
   }
@@ -500,6 +551,11 @@ export class GraphSandbox {
 
   handle(request: GraphRequest): Promise<GraphResponse> {
     return dispatchGraphRequest(this, request);
+  }
+
+  /** Stops pending notification deliveries (when the host shuts down). */
+  close(): void {
+    this.notifications.close();
   }
 }
 

@@ -1,11 +1,14 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { CONTOSO_TENANT_ID, createGraphSandbox, graphSandboxPlugin } from './index';
+import { CONTOSO_TENANT_ID, createGraphSandbox, graphSandboxPlugin, listenSandboxTls } from './index';
 import { SandboxFiles } from './sandbox-files';
 
 /**
- * Runs the Graph sandbox on its own: `npm run sandbox -- --port 4000 [--data-dir DIR]`. With a data
- * directory every write is journalled there before it is answered; without one the state lives in memory.
+ * Runs the Graph sandbox on its own: `npm run sandbox -- --port 4000 [--data-dir DIR]
+ * [--tls-port 4443 --tls-ca sandbox-ca.pem]` (the HTTPS port serves the same sandbox for MSAL). With a
+ * data directory every write is journalled there before it is answered; without one the state lives in
+ * memory.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -14,6 +17,8 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'crm-audience': { type: 'string', default: process.env.TANDEM_AUTH_AUDIENCE ?? 'api://tandem' },
       'data-dir': { type: 'string' },
+      'tls-port': { type: 'string' },
+      'tls-ca': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -27,6 +32,14 @@ async function main(): Promise<void> {
   await app.register(graphSandboxPlugin, { sandbox });
   const address = await app.listen({ port, host: values.host! });
   const base = address.replace('127.0.0.1', 'localhost');
+  let tls: Awaited<ReturnType<typeof listenSandboxTls>> | undefined;
+  if (values['tls-port'] !== undefined) {
+    const tlsPort = Number(values['tls-port']);
+    if (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535)
+      throw new Error(`--tls-port must be a port number, got ${values['tls-port']}`);
+    tls = await listenSandboxTls(sandbox, { port: tlsPort, host: values.host! });
+    if (values['tls-ca']) writeFileSync(values['tls-ca'], tls.ca);
+  }
   console.log(`Graph sandbox listening on ${base}`);
   console.log(`  Graph v1.0        ${base}/graph/v1.0`);
   console.log(
@@ -38,8 +51,13 @@ async function main(): Promise<void> {
   console.log(`  JWKS              ${base}/sandbox/discovery/v2.0/keys`);
   console.log(`  Admin             ${base}/sandbox/admin/stats | limits | faults | users | tenants`);
   console.log(`  Mailboxes         ${base}/sandbox/mailboxes/<upn>/messages`);
+  if (tls) {
+    console.log(`  Entra authority   ${tls.origin}/sandbox/${CONTOSO_TENANT_ID} (HTTPS)`);
+    if (values['tls-ca']) console.log(`  Its certificate   ${values['tls-ca']}`);
+  }
 
   const stop = async () => {
+    await tls?.close();
     await app.close();
     await files?.close();
     process.exit(0);

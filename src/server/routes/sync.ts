@@ -11,6 +11,7 @@ import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
 import { actorOf } from '../plugins/auth';
 import { SYNC_RESOURCES } from '../../sync/sync-views';
+import { parseCursor } from '../services/record-service';
 import { SyncSettingsService } from '../services/sync-settings';
 import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-settings-port';
 
@@ -196,6 +197,8 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
     api.get(`${base}/state`, noQuery, async (request) => unmapped(request).loadState());
 
     api.patch(`${base}/state`, { schema: { body: StatePatch } }, async (request, reply) => {
+      // The same check `/changes` makes, so no cursor is stored that reading would refuse.
+      if (request.body.crmCursor != null) parseCursor(request.body.crmCursor, 'body.crmCursor');
       await unmapped(request).saveState(request.body as Partial<SyncState>);
       return reply.status(204).send();
     });
