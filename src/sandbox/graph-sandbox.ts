@@ -8,7 +8,15 @@ import { ChangeNotifier, type NotificationSettings } from './notification-delive
 import { MailboxGuard, type MailboxStats, type SandboxFaults, type SandboxLimits } from './mailbox-guard';
 import { domainRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
 import { newItemId, SeededRandom } from './sandbox-ids';
-import type { MailboxRecord, MessageRecord, SandboxState, TenantRecord, UserRecord } from './sandbox-state';
+import type {
+  MailboxRecord,
+  MessageRecord,
+  SandboxState,
+  SigningKeyRecord,
+  TenantRecord,
+  UserRecord,
+} from './sandbox-state';
+import { StateChanges, type StatePath } from './state-changes';
 import { TokenIssuer, type TokenClaims } from './token-issuer';
 
 export interface SandboxOptions {
@@ -112,6 +120,13 @@ export class GraphSandbox {
   readonly entra: EntraTokenEndpoint;
   /** Graph change-notification subscriptions and their delivery. */
   readonly notifications: ChangeNotifier;
+  /** Changes not yet handed to the journal; recorded only while a journal is attached. */
+  private readonly changes = new StateChanges();
+  private journal: ((lines: string[]) => Promise<void>) | undefined;
+  /** The journal write of the last flush; appends complete in order, so it covers the earlier ones. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  /** Small parts of the state journalled whole when they differ from what was last written. */
+  private readonly watched = new Map<'identity' | 'subscriptions', string>();
 
   constructor(private readonly options: SandboxOptions) {
     this.graphAudience = options.graphAudience ?? 'https://graph.microsoft.com';
@@ -173,6 +188,7 @@ export class GraphSandbox {
     }
     const record: TenantRecord = { id: tenant.id ?? randomUUID(), displayName: tenant.displayName, domain };
     this.state.tenants[record.id] = record;
+    this.changed(['tenants', record.id]);
     return { ...record };
   }
 
@@ -232,6 +248,8 @@ export class GraphSandbox {
     };
     this.state.users[user.id] = user;
     this.state.mailboxes[user.id] = this.newMailbox(user.id);
+    this.changed(['users', user.id]);
+    this.changed(['mailboxes', user.id]);
     return structuredClone(user);
   }
 
@@ -266,6 +284,7 @@ export class GraphSandbox {
     if (!mailbox) {
       mailbox = this.newMailbox(user.id);
       this.state.mailboxes[user.id] = mailbox;
+      this.changed(['mailboxes', user.id]);
     }
     return mailbox;
   }
@@ -365,6 +384,7 @@ export class GraphSandbox {
         if (state.issuedAt < issuedBefore && !state.expired) {
           state.expired = true;
           state.seen = {};
+          this.touch(mailbox, 'deltaStates', state.token);
           expired++;
         }
       }
@@ -395,26 +415,59 @@ export class GraphSandbox {
       seen.add(address);
       const copy: MessageRecord = { ...structuredClone(message), id: newItemId(), bccRecipients: [] };
       const user = this.findUser(address);
-      if (user) this.mailboxOf(user).inbox.push(copy);
-      else (this.state.externalMail[address] ??= []).push(copy);
+      if (user) {
+        this.mailboxOf(user).inbox.push(copy);
+        this.appended(['mailboxes', user.id, 'inbox'], copy);
+      } else {
+        (this.state.externalMail[address] ??= []).push(copy);
+        this.appended(['externalMail', address], copy);
+      }
     }
   }
 
-  // ---- state -----------------------------------------------------------------------------------
+  // ---- state ----------------------------------------------------------------------------------
 
+  /** The whole state as JSON, without the private signing key (kept by whoever persists the sandbox). */
   snapshot(): string {
-    return JSON.stringify(this.state);
+    return JSON.stringify(this.state, (key, value: unknown) => (key === 'signingKey' ? undefined : value));
   }
 
+  /** Loads a snapshot; one without a signing key (as `snapshot()` writes) keeps the current key. */
   restore(json: string): void {
-    const state = JSON.parse(json) as SandboxState;
-    if (state?.version !== 1 || !state.signingKey || !state.users || !state.mailboxes) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
       throw new Error('Not a Graph sandbox snapshot.');
     }
-    this.state = state;
+    this.restoreState(parsed);
+  }
+
+  restoreState(parsed: unknown): void {
+    const state = parsed as SandboxState | null;
+    if (
+      state === null ||
+      typeof state !== 'object' ||
+      state.version !== 1 ||
+      !state.users ||
+      !state.mailboxes ||
+      !state.tenants
+    ) {
+      throw new Error('Not a Graph sandbox snapshot.');
+    }
+    state.externalMail ??= {};
+    state.signingKey ??= this.state.signingKey;
     this.issuer = new TokenIssuer(state.signingKey);
+    this.state = state;
     this.pages.clear();
     this.notifications.reset();
+    this.wholeStateChanged();
+  }
+
+  /** Signs tokens with `key` from now on (a key kept apart from the snapshots). */
+  useSigningKey(key: SigningKeyRecord): void {
+    this.issuer = new TokenIssuer(key);
+    this.state.signingKey = key;
   }
 
   /**
@@ -428,6 +481,70 @@ export class GraphSandbox {
     this.notifications.reset();
     this.notifications.resetStats();
     if (this.options.seedDemo ?? true) this.seedDemo();
+    this.wholeStateChanged();
+  }
+
+  /**
+   * Hands every later change to `journal` (lines to append durably), or stops recording with undefined.
+   * Writers mark what they change (`touch`, `changed`); `flush` passes the marks on.
+   */
+  persistWith(journal: ((lines: string[]) => Promise<void>) | undefined): void {
+    this.journal = journal;
+    this.changes.clear();
+    this.lastWrite = Promise.resolve();
+    this.watchSmallParts();
+  }
+
+  /** The record at `path` of the state changed (created, updated or removed). */
+  changed(path: StatePath): void {
+    if (this.journal) this.changes.record(path);
+  }
+
+  /** A record of a mailbox's collection changed (created, updated or removed). */
+  touch(
+    mailbox: MailboxRecord,
+    collection: 'calendars' | 'events' | 'contactFolders' | 'contacts' | 'deltaStates',
+    id: string,
+  ): void {
+    if (this.journal) this.changes.record(['mailboxes', mailbox.userId, collection, id]);
+  }
+
+  /** `item` was appended to the list at `path` (a mail folder); it is never changed afterwards. */
+  appended(path: StatePath, item: unknown): void {
+    if (this.journal) this.changes.appended(path, item);
+  }
+
+  /**
+   * The token endpoint's grants and the subscriptions are few and change in many places: they are
+   * compared whole at each flush instead of being marked record by record.
+   */
+  private watchSmallParts(): void {
+    for (const key of ['identity', 'subscriptions'] as const) {
+      const json = JSON.stringify(this.state[key] ?? null);
+      if (this.watched.get(key) === json) continue;
+      if (this.watched.has(key)) this.changes.record([key]);
+      this.watched.set(key, json);
+    }
+  }
+
+  private wholeStateChanged(): void {
+    if (!this.journal) return;
+    this.changes.clear();
+    this.watched.clear();
+    for (const key of ['tenants', 'users', 'mailboxes', 'externalMail', 'identity', 'subscriptions']) {
+      this.changes.record([key]);
+    }
+  }
+
+  /**
+   * Resolves once every change made so far is durable (at once when nothing persists the sandbox). A
+   * change another request's flush already took is waited for too: that write may still be under way.
+   */
+  async flush(): Promise<void> {
+    if (!this.journal) return;
+    this.watchSmallParts();
+    if (this.changes.size > 0) this.lastWrite = this.journal(this.changes.take(this.state));
+    await this.lastWrite;
   }
 
   // ---- Graph -----------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { CONTOSO_TENANT_ID, createGraphSandbox, graphSandboxPlugin, listenSandboxTls } from './index';
+import { SandboxFiles } from './sandbox-files';
 
 /**
- * Runs the Graph sandbox on its own: `npm run sandbox -- --port 4000 [--state sandbox.json]
- * [--tls-port 4443 --tls-ca sandbox-ca.pem]` (the HTTPS port serves the same sandbox for MSAL).
+ * Runs the Graph sandbox on its own: `npm run sandbox -- --port 4000 [--data-dir DIR]
+ * [--tls-port 4443 --tls-ca sandbox-ca.pem]` (the HTTPS port serves the same sandbox for MSAL). With a
+ * data directory every write is journalled there before it is answered; without one the state lives in
+ * memory.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -13,7 +16,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: process.env.PORT ?? '4000' },
       host: { type: 'string', default: '127.0.0.1' },
       'crm-audience': { type: 'string', default: process.env.TANDEM_AUTH_AUDIENCE ?? 'api://tandem' },
-      state: { type: 'string' },
+      'data-dir': { type: 'string' },
       'tls-port': { type: 'string' },
       'tls-ca': { type: 'string' },
     },
@@ -22,8 +25,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, got ${values.port}`);
   const sandbox = createGraphSandbox({ crmAudience: values['crm-audience']! });
-  const statePath = values.state;
-  if (statePath && existsSync(statePath)) sandbox.restore(readFileSync(statePath, 'utf8'));
+  const dataDir = values['data-dir'];
+  const files = dataDir ? await SandboxFiles.open(sandbox, dataDir) : undefined;
 
   const app = Fastify({ logger: false });
   await app.register(graphSandboxPlugin, { sandbox });
@@ -54,9 +57,9 @@ async function main(): Promise<void> {
   }
 
   const stop = async () => {
-    if (statePath) writeFileSync(statePath, sandbox.snapshot());
     await tls?.close();
     await app.close();
+    await files?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

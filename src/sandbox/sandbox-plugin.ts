@@ -140,6 +140,11 @@ export const graphSandboxPlugin: FastifyPluginAsync<{
     done(null, body);
   });
 
+  // Nothing is acknowledged before it is durable: a Graph write, a new user, a delta state.
+  app.addHook('onSend', async () => {
+    await sandbox.flush();
+  });
+
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof AdminError) {
       return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
