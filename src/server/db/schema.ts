@@ -187,6 +187,8 @@ export interface AssociationCodesTable {
   org_id: string | null;
   target_user_id: string | null;
   email: string;
+  /** Set when the code proves the address of this invitation rather than an account's. */
+  invitation_id: string | null;
   code_hash: string;
   attempts: Generated<number>;
   created_at: Timestamp;
@@ -220,6 +222,13 @@ export interface AuditLogTable {
   target_id: string;
   details: Json<Record<string, unknown>>;
   created_at: Timestamp;
+}
+
+/** Hits per key of the route limiter, shared by every server replica. */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: Timestamp;
 }
 
 /** 005: delegated credentials the server holds for a user's background sync, sealed. */
@@ -265,6 +274,7 @@ export interface Database {
   association_codes: AssociationCodesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  rate_limits: RateLimitsTable;
   sync_credentials: SyncCredentialsTable;
   sync_health: SyncHealthTable;
 }
