@@ -205,204 +205,212 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
       )}
       <ErrorBar message={action.error ?? loadError} />
 
-      <Subtitle2 as="h2">{t('users.requests')}</Subtitle2>
-      {data.requests.length === 0 ? (
-        <Text>{t('users.none')}</Text>
-      ) : (
-        <ul className="tandem-list" aria-label={t('users.requests')}>
-          {data.requests.map((r) => (
-            <li key={r.id} className="tandem-row">
-              <span className="tandem-person">
-                <Text weight="semibold">{r.displayName}</Text>
-                <Text size={200}>{r.email}</Text>
-                {r.message && (
-                  <Text size={200} italic>
-                    {r.message}
-                  </Text>
-                )}
-              </span>
-              <span className="tandem-row-actions">
-                <Button
-                  appearance="primary"
-                  size="small"
-                  aria-label={`${t('users.approve')}: ${r.displayName}`}
-                  onClick={() =>
-                    setDialog({
-                      kind: 'approve',
-                      requestId: r.id,
-                      detail: { ...r, status: 'pending', decidedAt: null, decidedBy: null },
-                    })
-                  }
-                >
-                  {t('users.approve')}
-                </Button>
-                <Button
-                  size="small"
-                  disabled={action.busy}
-                  aria-label={`${t('users.reject')}: ${r.displayName}`}
-                  onClick={() =>
-                    confirm({
-                      title: t('users.reject.title', { name: r.displayName }),
-                      body: t('users.reject.body', { name: r.displayName }),
-                      confirmLabel: t('users.reject'),
-                      work: () => api.post(`/api/join-requests/${r.id}/reject`),
-                      done: t('users.rejected', { name: r.displayName }),
-                    })
-                  }
-                >
-                  {t('users.reject')}
-                </Button>
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <div className="tandem-groups">
+        <section className="tandem-group" aria-label={t('users.requests')}>
+          <Subtitle2 as="h2">{t('users.requests')}</Subtitle2>
+          {data.requests.length === 0 ? (
+            <Text>{t('users.none')}</Text>
+          ) : (
+            <ul className="tandem-list" aria-label={t('users.requests')}>
+              {data.requests.map((r) => (
+                <li key={r.id} className="tandem-row">
+                  <span className="tandem-person">
+                    <Text weight="semibold">{r.displayName}</Text>
+                    <Text size={200}>{r.email}</Text>
+                    {r.message && (
+                      <Text size={200} italic>
+                        {r.message}
+                      </Text>
+                    )}
+                  </span>
+                  <span className="tandem-row-actions">
+                    <Button
+                      appearance="primary"
+                      size="small"
+                      aria-label={`${t('users.approve')}: ${r.displayName}`}
+                      onClick={() =>
+                        setDialog({
+                          kind: 'approve',
+                          requestId: r.id,
+                          detail: { ...r, status: 'pending', decidedAt: null, decidedBy: null },
+                        })
+                      }
+                    >
+                      {t('users.approve')}
+                    </Button>
+                    <Button
+                      size="small"
+                      disabled={action.busy}
+                      aria-label={`${t('users.reject')}: ${r.displayName}`}
+                      onClick={() =>
+                        confirm({
+                          title: t('users.reject.title', { name: r.displayName }),
+                          body: t('users.reject.body', { name: r.displayName }),
+                          confirmLabel: t('users.reject'),
+                          work: () => api.post(`/api/join-requests/${r.id}/reject`),
+                          done: t('users.rejected', { name: r.displayName }),
+                        })
+                      }
+                    >
+                      {t('users.reject')}
+                    </Button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
 
-      <Subtitle2 as="h2">{t('users.invitations')}</Subtitle2>
-      {data.invitations.length === 0 ? (
-        <Text>{t('users.none')}</Text>
-      ) : (
-        <ul className="tandem-list" aria-label={t('users.invitations')}>
-          {data.invitations.map((i) => (
-            <li key={i.id} className="tandem-row">
-              <span className="tandem-person">
-                <Text weight="semibold">{i.displayName ?? i.email}</Text>
-                {i.displayName && <Text size={200}>{i.email}</Text>}
-                <Text size={200}>
-                  {t('users.invitation.sent', { date: formatDate(locale, i.sentAt) })}
-                  {' · '}
-                  {i.expired
-                    ? t('users.invitation.expired')
-                    : t('users.invitation.expires', { date: formatDate(locale, i.expiresAt) })}
-                </Text>
-              </span>
-              <span className="tandem-row-actions">
-                <Button
-                  size="small"
-                  disabled={action.busy || free}
-                  aria-label={`${t('users.resend')}: ${i.email}`}
-                  onClick={() =>
-                    void act(
-                      () => api.post(`/api/invitations/${i.id}/resend`),
-                      t('users.resent', { email: i.email }),
-                    )
-                  }
-                >
-                  {t('users.resend')}
-                </Button>
-                <Button
-                  size="small"
-                  disabled={action.busy}
-                  aria-label={`${t('users.revoke')}: ${i.email}`}
-                  onClick={() =>
-                    confirm({
-                      title: t('users.revoke.title', { email: i.email }),
-                      body: t('users.revoke.body', { email: i.email }),
-                      confirmLabel: t('users.revoke'),
-                      work: () => api.delete(`/api/invitations/${i.id}`),
-                      done: t('users.revoked', { email: i.email }),
-                    })
-                  }
-                >
-                  {t('users.revoke')}
-                </Button>
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+        <section className="tandem-group" aria-label={t('users.invitations')}>
+          <Subtitle2 as="h2">{t('users.invitations')}</Subtitle2>
+          {data.invitations.length === 0 ? (
+            <Text>{t('users.none')}</Text>
+          ) : (
+            <ul className="tandem-list" aria-label={t('users.invitations')}>
+              {data.invitations.map((i) => (
+                <li key={i.id} className="tandem-row">
+                  <span className="tandem-person">
+                    <Text weight="semibold">{i.displayName ?? i.email}</Text>
+                    {i.displayName && <Text size={200}>{i.email}</Text>}
+                    <Text size={200}>
+                      {t('users.invitation.sent', { date: formatDate(locale, i.sentAt) })}
+                      {' · '}
+                      {i.expired
+                        ? t('users.invitation.expired')
+                        : t('users.invitation.expires', { date: formatDate(locale, i.expiresAt) })}
+                    </Text>
+                  </span>
+                  <span className="tandem-row-actions">
+                    <Button
+                      size="small"
+                      disabled={action.busy || free}
+                      aria-label={`${t('users.resend')}: ${i.email}`}
+                      onClick={() =>
+                        void act(
+                          () => api.post(`/api/invitations/${i.id}/resend`),
+                          t('users.resent', { email: i.email }),
+                        )
+                      }
+                    >
+                      {t('users.resend')}
+                    </Button>
+                    <Button
+                      size="small"
+                      disabled={action.busy}
+                      aria-label={`${t('users.revoke')}: ${i.email}`}
+                      onClick={() =>
+                        confirm({
+                          title: t('users.revoke.title', { email: i.email }),
+                          body: t('users.revoke.body', { email: i.email }),
+                          confirmLabel: t('users.revoke'),
+                          work: () => api.delete(`/api/invitations/${i.id}`),
+                          done: t('users.revoked', { email: i.email }),
+                        })
+                      }
+                    >
+                      {t('users.revoke')}
+                    </Button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
 
-      <Subtitle2 as="h2">{t('users.members')}</Subtitle2>
-      <ul className="tandem-list" aria-label={t('users.members')}>
-        {data.members.map((m) => {
-          const self = m.id === me.user.id;
-          const locked = self || m.isSuperAdmin;
-          return (
-            <li key={m.id} className="tandem-row">
-              <span className="tandem-person">
-                <Text weight="semibold">
-                  {m.displayName}
-                  {self ? ` (${t('users.you')})` : ''}
-                </Text>
-                <Text size={200}>{m.email}</Text>
-                <span className="tandem-badges">
-                  <Badge
-                    appearance="tint"
-                    color={m.status === 'active' ? 'success' : 'subtle'}
-                    shape="rounded"
-                  >
-                    {t(m.status === 'active' ? 'users.status.active' : 'users.status.deactivated')}
-                  </Badge>
-                  {m.isSuperAdmin && (
-                    <Badge appearance="tint" color="brand" shape="rounded">
-                      {t('users.superAdmin')}
-                    </Badge>
-                  )}
-                </span>
-              </span>
-              <span className="tandem-row-actions">
-                <Dropdown
-                  size="small"
-                  className="tandem-profile"
-                  aria-label={t('users.profileOf', { name: m.displayName })}
-                  value={profileName(t, m.profile.name)}
-                  selectedOptions={[m.profile.id]}
-                  disabled={locked || action.busy}
-                  onOptionSelect={(_, d) => {
-                    const profile = data.profiles.find((p) => p.id === d.optionValue);
-                    if (!profile || profile.id === m.profile.id) return;
-                    void act(
-                      () => api.patch(`/api/users/${m.id}`, { profileId: profile.id }),
-                      t('users.profileChanged', {
-                        name: m.displayName,
-                        profile: profileName(t, profile.name),
-                      }),
-                    );
-                  }}
-                >
-                  {data.profiles.map((p) => (
-                    <Option key={p.id} value={p.id}>
-                      {profileName(t, p.name)}
-                    </Option>
-                  ))}
-                </Dropdown>
-                {m.status === 'active' ? (
-                  <Button
-                    size="small"
-                    disabled={locked || action.busy}
-                    aria-label={`${t('users.deactivate')}: ${m.displayName}`}
-                    onClick={() =>
-                      confirm({
-                        title: t('users.deactivate.title', { name: m.displayName }),
-                        body: t('users.deactivate.body', { name: m.displayName }),
-                        confirmLabel: t('users.deactivate'),
-                        work: () => api.post(`/api/users/${m.id}/deactivate`),
-                        done: t('users.deactivated', { name: m.displayName }),
-                      })
-                    }
-                  >
-                    {t('users.deactivate')}
-                  </Button>
-                ) : (
-                  <Button
-                    size="small"
-                    disabled={action.busy}
-                    aria-label={`${t('users.reactivate')}: ${m.displayName}`}
-                    onClick={() =>
-                      void act(
-                        () => api.post(`/api/users/${m.id}/reactivate`),
-                        t('users.reactivated', { name: m.displayName }),
-                      )
-                    }
-                  >
-                    {t('users.reactivate')}
-                  </Button>
-                )}
-              </span>
-            </li>
-          );
-        })}
-      </ul>
+        <section className="tandem-group" aria-label={t('users.members')}>
+          <Subtitle2 as="h2">{t('users.members')}</Subtitle2>
+          <ul className="tandem-list" aria-label={t('users.members')}>
+            {data.members.map((m) => {
+              const self = m.id === me.user.id;
+              const locked = self || m.isSuperAdmin;
+              return (
+                <li key={m.id} className="tandem-row">
+                  <span className="tandem-person">
+                    <Text weight="semibold">
+                      {m.displayName}
+                      {self ? ` (${t('users.you')})` : ''}
+                    </Text>
+                    <Text size={200}>{m.email}</Text>
+                    <span className="tandem-badges">
+                      <Badge
+                        appearance="tint"
+                        color={m.status === 'active' ? 'success' : 'subtle'}
+                        shape="rounded"
+                      >
+                        {t(m.status === 'active' ? 'users.status.active' : 'users.status.deactivated')}
+                      </Badge>
+                      {m.isSuperAdmin && (
+                        <Badge appearance="tint" color="brand" shape="rounded">
+                          {t('users.superAdmin')}
+                        </Badge>
+                      )}
+                    </span>
+                  </span>
+                  <span className="tandem-row-actions">
+                    <Dropdown
+                      size="small"
+                      className="tandem-profile"
+                      aria-label={t('users.profileOf', { name: m.displayName })}
+                      value={profileName(t, m.profile.name)}
+                      selectedOptions={[m.profile.id]}
+                      disabled={locked || action.busy}
+                      onOptionSelect={(_, d) => {
+                        const profile = data.profiles.find((p) => p.id === d.optionValue);
+                        if (!profile || profile.id === m.profile.id) return;
+                        void act(
+                          () => api.patch(`/api/users/${m.id}`, { profileId: profile.id }),
+                          t('users.profileChanged', {
+                            name: m.displayName,
+                            profile: profileName(t, profile.name),
+                          }),
+                        );
+                      }}
+                    >
+                      {data.profiles.map((p) => (
+                        <Option key={p.id} value={p.id}>
+                          {profileName(t, p.name)}
+                        </Option>
+                      ))}
+                    </Dropdown>
+                    {m.status === 'active' ? (
+                      <Button
+                        size="small"
+                        disabled={locked || action.busy}
+                        aria-label={`${t('users.deactivate')}: ${m.displayName}`}
+                        onClick={() =>
+                          confirm({
+                            title: t('users.deactivate.title', { name: m.displayName }),
+                            body: t('users.deactivate.body', { name: m.displayName }),
+                            confirmLabel: t('users.deactivate'),
+                            work: () => api.post(`/api/users/${m.id}/deactivate`),
+                            done: t('users.deactivated', { name: m.displayName }),
+                          })
+                        }
+                      >
+                        {t('users.deactivate')}
+                      </Button>
+                    ) : (
+                      <Button
+                        size="small"
+                        disabled={action.busy}
+                        aria-label={`${t('users.reactivate')}: ${m.displayName}`}
+                        onClick={() =>
+                          void act(
+                            () => api.post(`/api/users/${m.id}/reactivate`),
+                            t('users.reactivated', { name: m.displayName }),
+                          )
+                        }
+                      >
+                        {t('users.reactivate')}
+                      </Button>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      </div>
 
       {dialog?.kind === 'picker' && (
         <UserPickerDialog directory={directory} known={known} onInvite={invite} onClose={closeDialog} />
