@@ -232,6 +232,9 @@ describe.each(PASSES)('every screen at $width px ($locale)', ({ name, width, loc
       })
       .waitFor();
     await check(elena, 'invitation-replaced');
+    await elena.getByRole('checkbox').check();
+    await button(elena, 'Accept and join', 'Aceptar y unirme').click();
+    await elena.getByRole('tab', { name: say('Account', 'Cuenta') }).waitFor();
     await elena.context().close();
     await admin.context().close();
   });
