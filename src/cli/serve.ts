@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createGraphSandbox, graphSandboxPlugin, type GraphSandbox } from '../sandbox';
 import { deliverExternalMail } from '../sandbox/mail-api';
+import { SandboxFiles } from '../sandbox/sandbox-files';
 import { loadConfig, type ServerConfig } from '../server/config';
 import { registerWebApp } from '../server/plugins/web-app';
 import type { MailTransport } from '../server/mail/mail-transport';
@@ -28,37 +27,28 @@ export async function serve(): Promise<void> {
   stopOnSignals(server);
 }
 
-/** The demo mailboxes live in memory and are kept in the data directory between runs. */
+/**
+ * The demo mailboxes live in memory and on disk in the data directory: every Graph write is journalled
+ * before it is answered, so even a killed server keeps what it acknowledged.
+ */
 async function openSandbox(config: ServerConfig) {
   const instance = createGraphSandbox({ crmAudience: config.auth.audience, publicUrl: config.publicUrl });
-  const file = path.join(config.dataDir, 'graph-sandbox.json');
-  try {
-    instance.restore(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      console.warn(
-        `The saved Graph sandbox state in ${file} could not be read; starting from the demo data.`,
-      );
-    }
-  }
-  const save = async () => {
-    await fs.mkdir(config.dataDir, { recursive: true });
-    await fs.writeFile(`${file}.tmp`, instance.snapshot());
-    await fs.rename(`${file}.tmp`, file);
-  };
-  return { instance, save };
+  const files = await SandboxFiles.open(instance, config.dataDir, (message) => console.warn(message));
+  return { instance, save: () => files.close() };
 }
 
 /** Tandem's outbox delivering into the Graph sandbox's mailboxes. */
 export function sandboxMailTransport(sandbox: GraphSandbox): MailTransport {
   return {
-    send: async (mail) =>
+    send: async (mail) => {
       deliverExternalMail(sandbox, {
         from: mail.from,
         to: [{ address: mail.to }],
         subject: mail.subject,
         text: mail.text,
-      }),
+      });
+      await sandbox.flush();
+    },
   };
 }
 

@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import Fastify from 'fastify';
 import { parseArgs } from 'node:util';
 import { createGraphSandbox, graphSandboxPlugin } from '../sandbox';
+import { SandboxFiles } from '../sandbox/sandbox-files';
 import { loadConfig } from '../server/config';
 import { openStore } from '../server/db/store';
 import { HttpError } from '../server/errors';
@@ -172,12 +171,7 @@ export async function syncCommand(argv: string[], io: SyncCliIo = defaultIo): Pr
  */
 async function openSandbox(dataDir: string, crmAudience: string, publicUrl: string, upn: string) {
   const instance = createGraphSandbox({ crmAudience, publicUrl });
-  const file = path.join(dataDir, 'graph-sandbox.json');
-  try {
-    instance.restore(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const files = await SandboxFiles.open(instance, dataDir);
   const app = Fastify({ logger: false });
   await app.register(graphSandboxPlugin, { sandbox: instance });
   await app.ready();
@@ -203,9 +197,7 @@ async function openSandbox(dataDir: string, crmAudience: string, publicUrl: stri
     token: () => instance.issueToken(upn, 'graph', { origin }),
     close: async () => {
       await app.close();
-      await fs.mkdir(dataDir, { recursive: true });
-      await fs.writeFile(`${file}.tmp`, instance.snapshot());
-      await fs.rename(`${file}.tmp`, file);
+      await files.close();
     },
   };
 }

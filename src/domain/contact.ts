@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateOnly, Nullable, RecordMeta, ShortText } from './record';
+import { Nullable, RecordMeta, ShortText } from './record';
 
 export const Address = Type.Object(
   {
@@ -14,6 +14,8 @@ export const Address = Type.Object(
 export type Address = Static<typeof Address>;
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
+/** A date that exists on the calendar (`2024-02-29` yes, `2024-02-30` and `0000-00-00` no). */
+const CalendarDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', maxLength: 10 });
 const Phone = ShortText(40);
 
 /** Values of org-defined custom fields, keyed by the field's key. */
@@ -42,7 +44,7 @@ export const ContactFields = Type.Object(
     assistantName: Type.Optional(Nullable(ShortText(120))),
     mailingAddress: Type.Optional(Nullable(Address)),
     otherAddress: Type.Optional(Nullable(Address)),
-    birthdate: Type.Optional(Nullable(DateOnly)),
+    birthdate: Type.Optional(Nullable(CalendarDate)),
     website: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),
     description: Type.Optional(Nullable(Type.String({ maxLength: 32000 }))),
     custom: Type.Optional(CustomValues),

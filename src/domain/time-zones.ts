@@ -119,6 +119,33 @@ export function tryResolveTimeZone(name: string): string | undefined {
 }
 
 /**
+ * The zone to keep as the one a person chose, or undefined if the name is unknown. A Windows id
+ * names its canonical zone ("Romance Standard Time" → Europe/Paris); an IANA name the table lists
+ * stays itself, even when its Windows zone is named after another city (Europe/Madrid stays
+ * Europe/Madrid); any other IANA name (an old alias) becomes the canonical zone of its Windows zone.
+ * Every spelling of UTC is Etc/UTC.
+ */
+export function chosenTimeZone(name: string): string | undefined {
+  const fromWindows = windowsToIana(name);
+  if (fromWindows) return fromWindows;
+  if (!isValidIanaZone(name)) return undefined;
+  const windows = ianaToWindows(name);
+  const canonical = windows === undefined ? undefined : ianaByWindows.get(windows);
+  if (canonical === 'Etc/UTC') return canonical;
+  return windowsByIana.has(name) ? name : (canonical ?? name);
+}
+
+/**
+ * The name Graph is given for a zone: its Windows id when the zone is that id's canonical zone (so
+ * Outlook shows its own name), else the IANA name, which Graph accepts and reports back as chosen.
+ */
+export function graphTimeZoneName(zone: string): string {
+  const iana = chosenTimeZone(zone) ?? zone;
+  const windows = ianaToWindows(iana);
+  return windows !== undefined && ianaByWindows.get(windows) === iana ? windows : iana;
+}
+
+/**
  * Accepts a Windows id or an IANA name and returns the IANA name. Throws
  * {@link UnknownTimeZoneError} for Outlook's custom zone and for names it does not know, rather than
  * guessing a zone from an offset.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorResponse, runGraphRoute, type Principal } from './graph-dispatcher';
 import { GraphError, graphErrorBody } from './graph-error';
-import type { GraphRequest, GraphResponse } from './graph-request';
+import { GRAPH_PREFIX, type GraphRequest, type GraphResponse } from './graph-request';
 import type { GraphSandbox } from './graph-sandbox';
 
 export const MAX_BATCH_REQUESTS = 20;
@@ -59,7 +59,7 @@ function parseBatch(body: unknown): BatchItem[] {
     return {
       id: r.id,
       method,
-      url: r.url,
+      url: innerUrl(r.url, r.id),
       headers,
       body: r.body ?? undefined,
       dependsOn: dependsOn as string[],
@@ -94,8 +94,34 @@ function assertAcyclic(items: BatchItem[]): void {
   items.forEach((i) => visit(i.id));
 }
 
+/**
+ * The forms of an inner URL Graph takes, all meaning the same resource: `/me/events`, `me/events`,
+ * `/v1.0/me/events` (what Microsoft's Graph SDK sends), and the sandbox's own `/graph/v1.0/me/events`.
+ */
+const VERSION_PREFIXES = [GRAPH_PREFIX.toLowerCase(), '/v1.0'];
+
+function innerPath(path: string, id: string): string {
+  const lower = path.toLowerCase();
+  for (const prefix of VERSION_PREFIXES) {
+    if (lower === prefix) return '/';
+    if (lower.startsWith(`${prefix}/`)) return path.slice(prefix.length);
+  }
+  if (/^\/(beta|v\d+(\.\d+)?)(\/|$)/i.test(path)) {
+    throw invalid(`Batch request '${id}' addresses another Graph version; a v1.0 batch runs v1.0 requests.`);
+  }
+  return path;
+}
+
+/** The inner URL as a path below the version with its query, e.g. `/me/events?$top=5`. */
+function innerUrl(raw: string, id: string): string {
+  const url = raw.startsWith('/') ? raw : `/${raw}`;
+  const queryAt = url.indexOf('?');
+  const path = innerPath(queryAt === -1 ? url : url.slice(0, queryAt), id);
+  return queryAt === -1 ? path : `${path}${url.slice(queryAt)}`;
+}
+
 function innerRequest(outer: GraphRequest, item: BatchItem): GraphRequest {
-  const url = item.url.startsWith('/') ? item.url : `/${item.url}`;
+  const url = item.url;
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   return {

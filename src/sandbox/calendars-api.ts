@@ -140,6 +140,7 @@ function createCalendar(ctx: GraphContext) {
     extended: input.extended ?? [],
   };
   ctx.mailbox.calendars[calendar.id] = calendar;
+  ctx.sandbox.touch(ctx.mailbox, 'calendars', calendar.id);
   return {
     status: 201,
     body: {
@@ -166,6 +167,7 @@ function updateCalendar(ctx: GraphContext) {
   const { extended, ...fields } = input;
   Object.assign(calendar, fields, { changeKey: newChangeKey() });
   if (extended) calendar.extended = mergeExtendedProperties(calendar.extended ?? [], extended);
+  ctx.sandbox.touch(ctx.mailbox, 'calendars', calendar.id);
   return { body: renderCalendar(ctx, calendar) };
 }
 
@@ -175,11 +177,16 @@ function deleteCalendar(ctx: GraphContext) {
     throw badRequest('The default calendar cannot be deleted.', 'ErrorInvalidRequest');
   }
   delete ctx.mailbox.calendars[calendar.id];
+  ctx.sandbox.touch(ctx.mailbox, 'calendars', calendar.id);
   for (const event of Object.values(ctx.mailbox.events)) {
-    if (event.calendarId === calendar.id) delete ctx.mailbox.events[event.id];
+    if (event.calendarId !== calendar.id) continue;
+    delete ctx.mailbox.events[event.id];
+    ctx.sandbox.touch(ctx.mailbox, 'events', event.id);
   }
   for (const [token, state] of Object.entries(ctx.mailbox.deltaStates)) {
-    if (state.containerId === calendar.id) delete ctx.mailbox.deltaStates[token];
+    if (state.containerId !== calendar.id) continue;
+    delete ctx.mailbox.deltaStates[token];
+    ctx.sandbox.touch(ctx.mailbox, 'deltaStates', token);
   }
   return { status: 204 };
 }
@@ -247,6 +254,7 @@ function createEvent(ctx: GraphContext) {
     cancelledDates: [],
   };
   ctx.mailbox.events[event.id] = event;
+  ctx.sandbox.touch(ctx.mailbox, 'events', event.id);
   sendMeetingMessage(ctx, 'invitation', event.id, event.data, attendeeAddresses(event.data));
   return { status: 201, body: eventEntity(ctx, storedView(ctx.sandbox, event)) };
 }
@@ -304,6 +312,7 @@ function updateEvent(ctx: GraphContext) {
   assertIfMatch(ctx, view);
   const now = ctx.sandbox.now();
   const master = view.master;
+  ctx.sandbox.touch(ctx.mailbox, 'events', master.id);
   if (view.type === 'occurrence' || view.type === 'exception') {
     const input = parseEventInput(ctx.sandbox, ctx.req.body, view.data, false);
     master.exceptions[view.originalDate!] = { changeKey: newChangeKey(), modifiedAt: now, data: input.data };
@@ -328,6 +337,7 @@ function updateEvent(ctx: GraphContext) {
 
 function removeEvent(ctx: GraphContext, view: EventView, comment?: string): void {
   const master = view.master;
+  ctx.sandbox.touch(ctx.mailbox, 'events', master.id);
   if (view.type === 'occurrence' || view.type === 'exception') {
     master.cancelledDates.push(view.originalDate!);
     delete master.exceptions[view.originalDate!];

@@ -280,6 +280,7 @@ function createFolder(ctx: GraphContext) {
     extended: input.extended ?? [],
   };
   ctx.mailbox.contactFolders[folder.id] = folder;
+  ctx.sandbox.touch(ctx.mailbox, 'contactFolders', folder.id);
   return {
     status: 201,
     body: {
@@ -306,6 +307,7 @@ function updateFolder(ctx: GraphContext) {
     folder.displayName = input.displayName;
   }
   if (input.extended) folder.extended = mergeExtendedProperties(folder.extended ?? [], input.extended);
+  ctx.sandbox.touch(ctx.mailbox, 'contactFolders', folder.id);
   return { body: renderFolder(ctx, folder) };
 }
 
@@ -315,11 +317,16 @@ function deleteFolder(ctx: GraphContext) {
     throw badRequest('Distinguished folders cannot be deleted.', 'ErrorDeleteDistinguishedFolder');
   }
   delete ctx.mailbox.contactFolders[folder.id];
+  ctx.sandbox.touch(ctx.mailbox, 'contactFolders', folder.id);
   for (const contact of Object.values(ctx.mailbox.contacts)) {
-    if (contact.folderId === folder.id) delete ctx.mailbox.contacts[contact.id];
+    if (contact.folderId !== folder.id) continue;
+    delete ctx.mailbox.contacts[contact.id];
+    ctx.sandbox.touch(ctx.mailbox, 'contacts', contact.id);
   }
   for (const [token, state] of Object.entries(ctx.mailbox.deltaStates)) {
-    if (state.containerId === folder.id) delete ctx.mailbox.deltaStates[token];
+    if (state.containerId !== folder.id) continue;
+    delete ctx.mailbox.deltaStates[token];
+    ctx.sandbox.touch(ctx.mailbox, 'deltaStates', token);
   }
   return { status: 204 };
 }
@@ -386,6 +393,7 @@ function createContact(ctx: GraphContext) {
     extended: input.extended ?? [],
   };
   ctx.mailbox.contacts[contact.id] = contact;
+  ctx.sandbox.touch(ctx.mailbox, 'contacts', contact.id);
   return { status: 201, body: contactEntity(ctx, contact) };
 }
 
@@ -417,6 +425,7 @@ function updateContact(ctx: GraphContext) {
   if (input.extended) contact.extended = mergeExtendedProperties(contact.extended, input.extended);
   contact.changeKey = newChangeKey();
   contact.modifiedAt = ctx.sandbox.now();
+  ctx.sandbox.touch(ctx.mailbox, 'contacts', contact.id);
   return { body: contactEntity(ctx, contact) };
 }
 
@@ -424,6 +433,7 @@ function deleteContact(ctx: GraphContext) {
   const contact = routeContact(ctx);
   assertIfMatch(ctx, contact);
   delete ctx.mailbox.contacts[contact.id];
+  ctx.sandbox.touch(ctx.mailbox, 'contacts', contact.id);
   return { status: 204 };
 }
 

@@ -186,11 +186,15 @@ function commitState(ctx: GraphContext, state: DeltaStateRecord): void {
   const states = ctx.mailbox.deltaStates;
   if (states[state.token]) return;
   states[state.token] = state;
+  ctx.sandbox.touch(ctx.mailbox, 'deltaStates', state.token);
   const tokens = Object.keys(states);
   if (tokens.length > MAX_STATES_PER_MAILBOX) {
     tokens
       .sort((a, b) => states[a]!.issuedAt - states[b]!.issuedAt)
       .slice(0, tokens.length - MAX_STATES_PER_MAILBOX)
-      .forEach((token) => delete states[token]);
+      .forEach((token) => {
+        delete states[token];
+        ctx.sandbox.touch(ctx.mailbox, 'deltaStates', token);
+      });
   }
 }

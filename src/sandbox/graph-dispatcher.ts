@@ -7,6 +7,7 @@ import { parsePreferences, type GraphRequest, type GraphResponse, type Preferenc
 import type { GraphSandbox } from './graph-sandbox';
 import { mailRoutes } from './mail-api';
 import type { MailboxRecord, UserRecord } from './sandbox-state';
+import { subscriptionRoutes } from './subscriptions-api';
 import { TokenError } from './token-issuer';
 import { userRoutes } from './users-api';
 
@@ -24,6 +25,10 @@ export interface GraphContext {
   route: string;
   /** Path as the caller wrote it (`/users/{upn}/…` or `/me/…`), for links back to the same resource. */
   requestPath: string;
+  /** Delegated scopes (lower case) the caller's token grants. */
+  grantedScopes: Set<string>;
+  /** The app the token was issued to (`azp`). */
+  applicationId: string;
 }
 
 export interface GraphResult {
@@ -48,6 +53,7 @@ const ROUTES: RouteDefinition[] = [
   ...calendarRoutes,
   ...contactRoutes,
   ...mailRoutes,
+  ...subscriptionRoutes,
 ];
 
 const JSON_TYPE =
@@ -71,6 +77,8 @@ export async function dispatchGraphRequest(sandbox: GraphSandbox, req: GraphRequ
 export interface Principal {
   user: UserRecord;
   scopes: Set<string>;
+  /** `azp` of the token. */
+  appId: string;
 }
 
 export function authenticate(sandbox: GraphSandbox, req: GraphRequest): Principal {
@@ -85,6 +93,7 @@ export function authenticate(sandbox: GraphSandbox, req: GraphRequest): Principa
     }
     return {
       user,
+      appId: String(claims.azp ?? ''),
       scopes: new Set(
         String(claims.scp ?? '')
           .toLowerCase()
@@ -204,9 +213,14 @@ export async function runGraphRoute(
         applied: new Set(),
         route: definition.template,
         requestPath: req.path,
+        grantedScopes: principal.scopes,
+        applicationId: principal.appId,
       };
       if (prefer.immutableIds) ctx.applied.add('IdType="ImmutableId"');
+      // Writes from any client reach the mailbox's change-notification subscriptions.
+      const watch = req.method === 'GET' ? undefined : sandbox.notifications.watch(ctx.mailbox);
       const result = await definition.handler(ctx);
+      if ((result.status ?? 200) < 300) watch?.commit();
       const headers: Record<string, string> = { ...(result.headers ?? {}) };
       if (ctx.applied.size > 0) headers['Preference-Applied'] = [...ctx.applied].join(', ');
       response = { status: result.status ?? 200, headers, body: result.body };

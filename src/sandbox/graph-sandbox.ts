@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { EntraTokenEndpoint, type ConfidentialClient, type IdentitySettings } from './entra-token-endpoint';
 import { DEMO_TENANTS, GLOBAL_ADMINISTRATOR_ROLE, MEMBER_USER_ROLE } from './demo-tenants';
 import { dispatchGraphRequest } from './graph-dispatcher';
 import type { GraphRequest, GraphResponse } from './graph-request';
 import { domainZoneRules, type ZoneRules } from './graph-time';
+import { ChangeNotifier, type NotificationSettings } from './notification-delivery';
 import { MailboxGuard, type MailboxStats, type SandboxFaults, type SandboxLimits } from './mailbox-guard';
 import { domainRecurrenceRules, type RecurrenceRules } from './recurrence-rules';
 import { newItemId, SeededRandom } from './sandbox-ids';
-import type { MailboxRecord, MessageRecord, SandboxState, TenantRecord, UserRecord } from './sandbox-state';
+import type {
+  MailboxRecord,
+  MessageRecord,
+  SandboxState,
+  SigningKeyRecord,
+  TenantRecord,
+  UserRecord,
+} from './sandbox-state';
+import { StateChanges, type StatePath } from './state-changes';
 import { TokenIssuer, type TokenClaims } from './token-issuer';
 
 export interface SandboxOptions {
@@ -25,6 +35,12 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** Seed for the order `$batch` answers come back in. */
   batchSeed?: number;
+  /** The confidential client (the Tandem server) the token endpoint knows; default the demo app. */
+  confidentialClient?: ConfidentialClient;
+  /** Token lifetimes of the token endpoint. */
+  identity?: Partial<IdentitySettings>;
+  /** Delay and retries of change notifications. */
+  notifications?: Partial<NotificationSettings>;
 }
 
 export type TokenAudience = 'graph' | 'crm';
@@ -35,6 +51,13 @@ export interface IssueTokenExtra {
   expiresInSeconds?: number;
   /** Origin to put in `iss` (the public URL the token's verifier uses). */
   origin?: string;
+  /**
+   * An `email` claim other than the user's own address (a tenant may write any address on its
+   * users); such an address is unverified unless `emailVerified` says otherwise.
+   */
+  email?: string;
+  /** `xms_edov`; default true for the user's own address, false for an `email` given here. */
+  emailVerified?: boolean;
 }
 
 export interface TokenResponse {
@@ -76,6 +99,8 @@ export const GRAPH_SCOPES = 'Calendars.ReadWrite Contacts.ReadWrite User.ReadBas
 export const CRM_SCOPES = 'access_as_user';
 /** Client id the sandbox puts in `azp`: the Tandem add-in's app registration in the demo tenant. */
 export const SANDBOX_CLIENT_ID = '7d3b9c4e-2f1a-4e8b-a6d5-0c9e8f7a6b51';
+/** The demo app's client secret at the sandbox's token endpoint (a sandbox value, not a real credential). */
+export const SANDBOX_CLIENT_SECRET = 'tandem-sandbox-client-secret';
 
 /** An in-memory Microsoft Graph + identity provider with a programmatic admin API. */
 export class GraphSandbox {
@@ -91,6 +116,17 @@ export class GraphSandbox {
   issuer: TokenIssuer;
   /** Paging cursors (`$skiptoken`) of delta rounds in progress; runtime only. */
   readonly pages = new Map<string, unknown>();
+  /** Entra's token endpoint (on-behalf-of and refresh grants). */
+  readonly entra: EntraTokenEndpoint;
+  /** Graph change-notification subscriptions and their delivery. */
+  readonly notifications: ChangeNotifier;
+  /** Changes not yet handed to the journal; recorded only while a journal is attached. */
+  private readonly changes = new StateChanges();
+  private journal: ((lines: string[]) => Promise<void>) | undefined;
+  /** The journal write of the last flush; appends complete in order, so it covers the earlier ones. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  /** Small parts of the state journalled whole when they differ from what was last written. */
+  private readonly watched = new Map<'identity' | 'subscriptions', string>();
 
   constructor(private readonly options: SandboxOptions) {
     this.graphAudience = options.graphAudience ?? 'https://graph.microsoft.com';
@@ -100,6 +136,12 @@ export class GraphSandbox {
     this.batchRandom = new SeededRandom(options.batchSeed ?? 20);
     this.state = this.emptyState();
     this.issuer = new TokenIssuer(this.state.signingKey);
+    this.entra = new EntraTokenEndpoint(
+      this,
+      options.confidentialClient ?? { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET },
+      options.identity,
+    );
+    this.notifications = new ChangeNotifier(this, options.notifications);
     if (options.seedDemo ?? true) this.seedDemo();
   }
 
@@ -146,6 +188,7 @@ export class GraphSandbox {
     }
     const record: TenantRecord = { id: tenant.id ?? randomUUID(), displayName: tenant.displayName, domain };
     this.state.tenants[record.id] = record;
+    this.changed(['tenants', record.id]);
     return { ...record };
   }
 
@@ -205,6 +248,8 @@ export class GraphSandbox {
     };
     this.state.users[user.id] = user;
     this.state.mailboxes[user.id] = this.newMailbox(user.id);
+    this.changed(['users', user.id]);
+    this.changed(['mailboxes', user.id]);
     return structuredClone(user);
   }
 
@@ -239,6 +284,7 @@ export class GraphSandbox {
     if (!mailbox) {
       mailbox = this.newMailbox(user.id);
       this.state.mailboxes[user.id] = mailbox;
+      this.changed(['mailboxes', user.id]);
     }
     return mailbox;
   }
@@ -261,7 +307,8 @@ export class GraphSandbox {
       sub: user.id.replace(/-/g, '').slice(0, 22),
       preferred_username: user.userPrincipalName,
       name: user.displayName,
-      email: user.mail ?? user.userPrincipalName,
+      email: extra.email ?? user.mail ?? user.userPrincipalName,
+      xms_edov: extra.emailVerified ?? extra.email === undefined,
       scp: extra.scp ?? (audience === 'graph' ? GRAPH_SCOPES : CRM_SCOPES),
       ver: '2.0',
       wids: [...user.roles],
@@ -337,6 +384,7 @@ export class GraphSandbox {
         if (state.issuedAt < issuedBefore && !state.expired) {
           state.expired = true;
           state.seen = {};
+          this.touch(mailbox, 'deltaStates', state.token);
           expired++;
         }
       }
@@ -367,25 +415,59 @@ export class GraphSandbox {
       seen.add(address);
       const copy: MessageRecord = { ...structuredClone(message), id: newItemId(), bccRecipients: [] };
       const user = this.findUser(address);
-      if (user) this.mailboxOf(user).inbox.push(copy);
-      else (this.state.externalMail[address] ??= []).push(copy);
+      if (user) {
+        this.mailboxOf(user).inbox.push(copy);
+        this.appended(['mailboxes', user.id, 'inbox'], copy);
+      } else {
+        (this.state.externalMail[address] ??= []).push(copy);
+        this.appended(['externalMail', address], copy);
+      }
     }
   }
 
-  // ---- state -----------------------------------------------------------------------------------
+  // ---- state ----------------------------------------------------------------------------------
 
+  /** The whole state as JSON, without the private signing key (kept by whoever persists the sandbox). */
   snapshot(): string {
-    return JSON.stringify(this.state);
+    return JSON.stringify(this.state, (key, value: unknown) => (key === 'signingKey' ? undefined : value));
   }
 
+  /** Loads a snapshot; one without a signing key (as `snapshot()` writes) keeps the current key. */
   restore(json: string): void {
-    const state = JSON.parse(json) as SandboxState;
-    if (state?.version !== 1 || !state.signingKey || !state.users || !state.mailboxes) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
       throw new Error('Not a Graph sandbox snapshot.');
     }
-    this.state = state;
+    this.restoreState(parsed);
+  }
+
+  restoreState(parsed: unknown): void {
+    const state = parsed as SandboxState | null;
+    if (
+      state === null ||
+      typeof state !== 'object' ||
+      state.version !== 1 ||
+      !state.users ||
+      !state.mailboxes ||
+      !state.tenants
+    ) {
+      throw new Error('Not a Graph sandbox snapshot.');
+    }
+    state.externalMail ??= {};
+    state.signingKey ??= this.state.signingKey;
     this.issuer = new TokenIssuer(state.signingKey);
+    this.state = state;
     this.pages.clear();
+    this.notifications.reset();
+    this.wholeStateChanged();
+  }
+
+  /** Signs tokens with `key` from now on (a key kept apart from the snapshots). */
+  useSigningKey(key: SigningKeyRecord): void {
+    this.issuer = new TokenIssuer(key);
+    this.state.signingKey = key;
   }
 
   /**
@@ -396,13 +478,84 @@ export class GraphSandbox {
     this.state = this.emptyState(this.state.signingKey);
     this.pages.clear();
     this.guard.reset();
+    this.notifications.reset();
+    this.notifications.resetStats();
     if (this.options.seedDemo ?? true) this.seedDemo();
+    this.wholeStateChanged();
+  }
+
+  /**
+   * Hands every later change to `journal` (lines to append durably), or stops recording with undefined.
+   * Writers mark what they change (`touch`, `changed`); `flush` passes the marks on.
+   */
+  persistWith(journal: ((lines: string[]) => Promise<void>) | undefined): void {
+    this.journal = journal;
+    this.changes.clear();
+    this.lastWrite = Promise.resolve();
+    this.watchSmallParts();
+  }
+
+  /** The record at `path` of the state changed (created, updated or removed). */
+  changed(path: StatePath): void {
+    if (this.journal) this.changes.record(path);
+  }
+
+  /** A record of a mailbox's collection changed (created, updated or removed). */
+  touch(
+    mailbox: MailboxRecord,
+    collection: 'calendars' | 'events' | 'contactFolders' | 'contacts' | 'deltaStates',
+    id: string,
+  ): void {
+    if (this.journal) this.changes.record(['mailboxes', mailbox.userId, collection, id]);
+  }
+
+  /** `item` was appended to the list at `path` (a mail folder); it is never changed afterwards. */
+  appended(path: StatePath, item: unknown): void {
+    if (this.journal) this.changes.appended(path, item);
+  }
+
+  /**
+   * The token endpoint's grants and the subscriptions are few and change in many places: they are
+   * compared whole at each flush instead of being marked record by record.
+   */
+  private watchSmallParts(): void {
+    for (const key of ['identity', 'subscriptions'] as const) {
+      const json = JSON.stringify(this.state[key] ?? null);
+      if (this.watched.get(key) === json) continue;
+      if (this.watched.has(key)) this.changes.record([key]);
+      this.watched.set(key, json);
+    }
+  }
+
+  private wholeStateChanged(): void {
+    if (!this.journal) return;
+    this.changes.clear();
+    this.watched.clear();
+    for (const key of ['tenants', 'users', 'mailboxes', 'externalMail', 'identity', 'subscriptions']) {
+      this.changes.record([key]);
+    }
+  }
+
+  /**
+   * Resolves once every change made so far is durable (at once when nothing persists the sandbox). A
+   * change another request's flush already took is waited for too: that write may still be under way.
+   */
+  async flush(): Promise<void> {
+    if (!this.journal) return;
+    this.watchSmallParts();
+    if (this.changes.size > 0) this.lastWrite = this.journal(this.changes.take(this.state));
+    await this.lastWrite;
   }
 
   // ---- Graph -----------------------------------------------------------------------------------
 
   handle(request: GraphRequest): Promise<GraphResponse> {
     return dispatchGraphRequest(this, request);
+  }
+
+  /** Stops pending notification deliveries (when the host shuts down). */
+  close(): void {
+    this.notifications.close();
   }
 }
 

@@ -67,7 +67,11 @@ function sendMail(ctx: GraphContext) {
     receivedDateTime: formatInstant(ctx.sandbox.now()),
   };
   ctx.sandbox.deliver(record);
-  if (body.saveToSentItems !== false) ctx.mailbox.sentItems.push(structuredClone(record));
+  if (body.saveToSentItems !== false) {
+    const copy = structuredClone(record);
+    ctx.mailbox.sentItems.push(copy);
+    ctx.sandbox.appended(['mailboxes', ctx.mailbox.userId, 'sentItems'], copy);
+  }
   return { status: 202 };
 }
 

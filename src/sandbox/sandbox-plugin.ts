@@ -4,6 +4,7 @@ import { GraphError, graphErrorBody } from './graph-error';
 import { GRAPH_PREFIX, type GraphRequest } from './graph-request';
 import { issuerFor, type GraphSandbox, type SandboxBehaviour, type TokenAudience } from './graph-sandbox';
 import type { FaultKind, FaultRule, SandboxFaults, SandboxLimits } from './mailbox-guard';
+import { entraRoutes, identityAdminRoutes, notificationAdminRoutes } from './identity-admin-routes';
 
 /** Admin and identity failures: a plain `{error:{code,message}}` with the status. */
 class AdminError extends Error {
@@ -125,13 +126,23 @@ function parseFaults(body: Record<string, unknown>): SandboxFaults {
  * Every sandbox route: Graph under `/graph/v1.0`, the identity provider and the admin tool under
  * `/sandbox`. Self-contained: its own body parsing and error answers, nothing taken from the host app.
  */
-export const graphSandboxPlugin: FastifyPluginAsync<{ sandbox: GraphSandbox }> = async (app, options) => {
+export const graphSandboxPlugin: FastifyPluginAsync<{
+  sandbox: GraphSandbox;
+  /** Stop the sandbox's notification deliveries when this app closes (default true). */
+  closeSandbox?: boolean;
+}> = async (app, options) => {
   const { sandbox } = options;
+  if (options.closeSandbox ?? true) app.addHook('onClose', async () => sandbox.close());
 
   // Graph reports unreadable JSON in its own error shape, so bodies are read raw and parsed here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
     done(null, body);
+  });
+
+  // Nothing is acknowledged before it is durable: a Graph write, a new user, a delta state.
+  app.addHook('onSend', async () => {
+    await sandbox.flush();
   });
 
   app.setErrorHandler((error: unknown, request, reply) => {
@@ -212,11 +223,20 @@ export const graphSandboxPlugin: FastifyPluginAsync<{ sandbox: GraphSandbox }> =
       const tenant = common ? undefined : sandbox.findTenant(key);
       if (!common && !tenant) throw new AdminError(400, 'invalid_tenant', `Tenant '${key}' not found.`);
       const base = origin(request);
+      const path = `${base}/sandbox/${tenant?.id ?? key.toLowerCase()}`;
       return {
         issuer: issuerFor(base, tenant?.id ?? '{tenantid}'),
-        token_endpoint: `${base}/sandbox/token`,
+        token_endpoint: `${path}/oauth2/v2.0/token`,
+        authorization_endpoint: `${path}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${path}/oauth2/v2.0/logout`,
+        token_endpoint_auth_methods_supported: [
+          'client_secret_post',
+          'private_key_jwt',
+          'client_secret_basic',
+        ],
+        grant_types_supported: ['refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
         jwks_uri: `${base}/sandbox/discovery/v2.0/keys`,
-        response_types_supported: ['token'],
+        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
         subject_types_supported: ['pairwise'],
         id_token_signing_alg_values_supported: ['RS256'],
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
@@ -240,6 +260,8 @@ export const graphSandboxPlugin: FastifyPluginAsync<{ sandbox: GraphSandbox }> =
       };
     },
   );
+
+  entraRoutes(app, sandbox);
 
   app.post('/sandbox/token', async (request, reply) => {
     const body = jsonBody(request);
@@ -369,6 +391,9 @@ export const graphSandboxPlugin: FastifyPluginAsync<{ sandbox: GraphSandbox }> =
     if (Number.isInteger(body.batchSeed)) behaviour.batchSeed = body.batchSeed as number;
     return sandbox.configure(behaviour);
   });
+
+  identityAdminRoutes(app, sandbox);
+  notificationAdminRoutes(app, sandbox);
 
   app.post('/sandbox/admin/reset', async (_request, reply) => {
     sandbox.reset();

@@ -1,3 +1,6 @@
+import type { IdentityStateRecord } from './entra-token-endpoint';
+import type { SubscriptionRecord } from './notification-delivery';
+
 /**
  * The sandbox's persistent state: plain JSON-able records, so `snapshot()`/`restore()` are a
  * stringify/parse away. Runtime-only machinery (limits, faults, stats, delta paging) lives elsewhere.
@@ -161,4 +164,8 @@ export interface SandboxState {
   mailboxes: Record<string, MailboxRecord>;
   /** Mail sent to addresses that belong to no sandbox user (customers, partners). */
   externalMail: Record<string, MessageRecord[]>;
+  /** Refresh tokens (by hash) and per-user grant switches of the token endpoint. */
+  identity?: IdentityStateRecord;
+  /** Change-notification subscriptions by id. */
+  subscriptions?: Record<string, SubscriptionRecord>;
 }

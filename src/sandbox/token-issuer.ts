@@ -21,6 +21,8 @@ export interface TokenClaims {
   preferred_username: string;
   name: string;
   email: string;
+  /** Entra's "email domain owner verified": the `email` claim is an address the tenant has proven. */
+  xms_edov: boolean;
   scp: string;
   ver: '2.0';
   wids: string[];
@@ -54,6 +56,11 @@ export class TokenIssuer {
   }
 
   sign(claims: TokenClaims): string {
+    return this.signPayload(claims);
+  }
+
+  /** Signs any JWT payload (ID tokens carry fewer claims than access tokens). */
+  signPayload(claims: Record<string, unknown>): string {
     const header = { typ: 'JWT', alg: 'RS256', kid: this.key.kid };
     const input = `${encode(header)}.${encode(claims)}`;
     const signature = sign('RSA-SHA256', Buffer.from(input), this.privateKey).toString('base64url');

@@ -1,9 +1,10 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { Store } from './db/store';
 import { registerAuth } from './plugins/auth';
-import { registerErrorHandler, registerValidation } from './plugins/http-errors';
+import { registerErrorHandler, registerTextCheck, registerValidation } from './plugins/http-errors';
+import { registerSecurityHeaders, type SecurityHeaderOptions } from './plugins/security-headers';
 import { registerAccountRoutes } from './routes/account';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
@@ -18,6 +19,8 @@ export interface RouteSummary {
   method: string;
   url: string;
   access: string;
+  /** The route's declared input schemas (body, querystring, params, headers), for tests that probe them. */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -35,6 +38,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Onboarding rules and links (public URL, terms version, limits, the mail sender's wake-up). */
   onboarding?: Partial<OnboardingSettings>;
+  /** Additions to the pages' Content-Security-Policy. */
+  securityHeaders?: SecurityHeaderOptions;
 }
 
 /** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
@@ -46,14 +51,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat())
-      routes.push({ method, url: route.url, access: route.config?.access ?? 'member' });
+      routes.push({ method, url: route.url, access: route.config?.access ?? 'member', schema: route.schema });
   });
   app.decorate('routeSummary', () => routes.filter((r) => r.method !== 'HEAD'));
   registerValidation(app);
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, options.securityHeaders);
 
   await app.register(async (api) => {
     registerAuth(api, options.store.db, createTokenVerifier(options.auth));
+    registerTextCheck(api);
     api.get('/api/health', { config: { access: 'public' } }, async () => ({
       status: 'ok',
       store: options.store.kind,

@@ -35,20 +35,31 @@ export interface AuthConfig {
   audience: string;
 }
 
+/**
+ * Settings that only make sense for a real Microsoft 365 tenant: any one of them switches the Graph
+ * sandbox off, since the sandbox mints tokens for anyone and would open the API to the internet.
+ */
+export const TENANT_SETTINGS = [
+  'TANDEM_AUTH_ISSUER',
+  'TANDEM_AUTH_JWKS_URL',
+  'TANDEM_AUTH_AUDIENCE',
+  'TANDEM_CLIENT_ID',
+  'TANDEM_AUTHORITY',
+  'TANDEM_GRAPH_URL',
+] as const;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = parsePort(env.PORT ?? '3000');
-  const host = env.HOST ?? '0.0.0.0';
   const publicUrl = stripSlash(env.TANDEM_PUBLIC_URL ?? `http://localhost:${port}`);
-  const tenantConfigured = Boolean(env.TANDEM_AUTH_ISSUER || env.TANDEM_AUTH_JWKS_URL);
-  const sandbox = env.TANDEM_SANDBOX ? env.TANDEM_SANDBOX !== 'false' : !tenantConfigured;
-  if (sandbox && tenantConfigured) {
-    throw new Error('TANDEM_SANDBOX cannot be enabled together with a real tenant (TANDEM_AUTH_ISSUER).');
-  }
+  const tenantSettings = TENANT_SETTINGS.filter((name) => Boolean(env[name]));
+  const sandbox = parseSandbox(env.TANDEM_SANDBOX, tenantSettings);
+  // The sandbox is a local tool: unless told otherwise, the demo answers on this machine only.
+  const host = env.HOST || (sandbox ? '127.0.0.1' : '0.0.0.0');
   const auth: AuthConfig = sandbox
     ? {
         issuer: `${publicUrl}/sandbox/{tenantid}/v2.0`,
         jwksUrl: `${publicUrl}/sandbox/discovery/v2.0/keys`,
-        audience: env.TANDEM_AUTH_AUDIENCE ?? 'api://tandem',
+        audience: 'api://tandem',
       }
     : {
         issuer: env.TANDEM_AUTH_ISSUER ?? 'https://login.microsoftonline.com/{tenantid}/v2.0',
@@ -70,6 +81,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     newOrgEdition: parseEdition(env.TANDEM_EDITION ?? 'paid'),
   };
+}
+
+function parseSandbox(value: string | undefined, tenantSettings: string[]): boolean {
+  if (value === undefined || value === '') return tenantSettings.length === 0;
+  const normalised = value.trim().toLowerCase();
+  if (normalised === 'false' || normalised === '0' || normalised === 'off') return false;
+  if (normalised !== 'true' && normalised !== '1' && normalised !== 'on') {
+    throw new Error(`TANDEM_SANDBOX must be "true" or "false", got "${value}"`);
+  }
+  if (tenantSettings.length > 0) {
+    throw new Error(
+      `TANDEM_SANDBOX=${value} cannot be combined with a Microsoft 365 tenant configuration ` +
+        `(${tenantSettings.join(', ')} set): the sandbox signs tokens for anyone. ` +
+        'Unset TANDEM_SANDBOX for the tenant, or unset those settings for the local demo.',
+    );
+  }
+  return true;
 }
 
 function parsePort(value: string): number {

@@ -1,4 +1,4 @@
-import { sameSnapshot } from './snapshot';
+import { changedSomething, crmCommit, graphWrite, writesGraph } from './action-writes';
 import type { CrmChange, GraphChange, Link } from './changes';
 import type { Snapshot, SyncResource } from './model';
 import {
@@ -15,19 +15,28 @@ import {
   isRetryable,
   type CrmCommit,
   type CrmPort,
+  type GraphChanges,
   type GraphPort,
   type GraphWrite,
   type GraphWritten,
   type Outcome,
   type PendingWrite,
   type PortErrorKind,
+  type SyncState,
+  type UnreadableItem,
 } from './ports';
+import { sameSnapshot } from './snapshot';
 
 /**
- * Runs one user's sync of one resource: prepare (state, links, changes of both sides), plan (pure),
- * execute (Graph writes first, then each action's CRM write, link and conflicts in one commit).
+ * Runs one user's sync of one resource, in four steps:
+ * - prepare: the state, the changes of both sides and the links they touch, as one `RunInputs`;
+ * - plan: pure, in the planner;
+ * - execute: Graph writes first, then each action's CRM write, link and conflicts in one commit;
+ * - settle: move the cursors and clear the journal.
  * Cursors move only after a run in which nothing retryable failed, so a crash or a fault simply
- * replays the same changes next time; links make the replay a no-op for the work already done.
+ * replays the same changes next time; links make the replay a no-op for the work already done. An
+ * item one side refuses (or whose content does not map) fails alone: it is listed in the report's
+ * failures and the rest of the run commits.
  */
 
 /** The initial sync pushes at most this many CRM records (DESIGN §1). */
@@ -45,6 +54,7 @@ export interface SyncProgress {
 export type SyncMode = 'initial' | 'incremental' | 'reconcile';
 
 export interface SyncFailure {
+  /** The action that failed; an Outlook item that could not be read is reported as the action it was headed for. */
   action: ActionType;
   id: string;
   kind: PortErrorKind;
@@ -172,154 +182,186 @@ export class SyncEngine {
   }
 
   private async run(activating: boolean): Promise<SyncReport> {
-    let state = await this.crm.loadState();
+    const state = await this.openContainer(activating);
+    const inputs = await this.prepare(state);
+    if ('outcome' in inputs) return inputs;
+    this.progress('plan', 0, 1);
+    const planned = plan(
+      inputs.links,
+      inputs.crmChanges,
+      inputs.graphChanges,
+      this.policy,
+      inputs.linkedTotal,
+    );
+    if (planned.refused) return this.report(inputs, 'refused', [], [], planned.refused);
+    const executed = await this.execute(inputs, planned.actions);
+    return this.settle(inputs, executed, planned.actions.length);
+  }
+
+  /** The sync's state, with our container found or created when the sync is being turned on. */
+  private async openContainer(activating: boolean): Promise<SyncState & { containerId: string }> {
+    const state = await this.crm.loadState();
     if (!state.enabled && !activating) throw new SyncNotEnabledError(this.resource);
-    if (!state.enabled || !state.containerId) {
-      this.progress('container', 0, 1);
-      const containerId = (await this.graph.findContainer()) ?? (await this.createContainer());
-      state = { enabled: true, containerId, graphCursor: null, crmCursor: null, initialDone: false };
-      await this.crm.saveState(state);
-    }
-    const containerId = state.containerId as string;
+    if (state.enabled && state.containerId) return { ...state, containerId: state.containerId };
+    this.progress('container', 0, 1);
+    const containerId = (await this.graph.findContainer()) ?? (await this.createContainer());
+    const opened = { enabled: true, containerId, graphCursor: null, crmCursor: null, initialDone: false };
+    await this.crm.saveState(opened);
+    return opened;
+  }
 
+  /**
+   * Step 1: what the run works from. Both sides' changes, the journal of writes a crashed run left,
+   * and the links the plan needs. A quiet incremental run ends here (a deleted container too).
+   */
+  private async prepare(state: SyncState & { containerId: string }): Promise<RunInputs | SyncReport> {
     this.progress('collect', 0, 2);
-    // Links are read only when something changed: a quiet run costs one delta read and no more.
-    let linksLoaded: Promise<Link[]> | undefined;
-    const loadLinks = () => (linksLoaded ??= this.crm.loadLinks());
-    const linksOf = async (graphIds?: readonly string[]) =>
-      graphIds ? (await this.crm.findLinks({ crmIds: [], graphIds })).links : loadLinks();
-
-    let mode: SyncMode = state.initialDone ? 'incremental' : 'initial';
-    let graphRead;
-    try {
-      if (mode === 'incremental' && state.graphCursor) {
-        try {
-          graphRead = await this.graph.changes(containerId, state.graphCursor, linksOf);
-        } catch (error) {
-          if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
-          mode = 'reconcile';
-          graphRead = await this.graph.changes(containerId, null, linksOf);
-        }
-      } else {
-        graphRead = await this.graph.changes(containerId, null, linksOf);
-      }
-    } catch (error) {
-      if (error instanceof PortError && error.kind === 'notFound') {
-        // The user deleted our calendar/folder in Outlook: that turns the sync off, CRM untouched.
-        await this.crm.forget();
-        return this.report(mode, 'deactivated', [], [], null);
-      }
-      throw error;
-    }
-    const graphChanges: GraphChange[] = [...graphRead.changes];
+    const links = new LinkReader(this.crm);
+    const graphRead = await this.readGraph(state, links);
+    if ('outcome' in graphRead) return graphRead;
     this.progress('collect', 1, 2);
-
-    let crmChanges: CrmChange[];
-    let crmCursor: string;
-    if (mode === 'initial' || !state.crmCursor) {
-      const eligible = await this.crm.eligibleRecords(this.initialLimit);
-      crmChanges = eligible.records;
-      crmCursor = eligible.cursor;
-      // A listing shows no deletions: linked records it leaves out (an initial sync resumed after a
-      // crash) are looked up; those no longer the user's eligible records count as deleted.
-      const listed = new Set(crmChanges.map((c) => c.crmId));
-      const missing = (await loadLinks()).map((l) => l.crmId).filter((id) => !listed.has(id));
-      if (missing.length > 0) {
-        const found = await this.crm.getRecords(missing);
-        const foundIds = new Set(found.map((f) => f.crmId));
-        crmChanges.push(...found);
-        for (const crmId of missing) if (!foundIds.has(crmId)) crmChanges.push({ crmId, deleted: true });
-      }
-    } else {
-      const read = await this.crm.changes(state.crmCursor);
-      crmChanges = read.changes;
-      crmCursor = read.cursor;
-    }
-
-    // Creates sent before a crash whose links were never stored: find the items by our marker
-    // (linked records too: a re-create after Outlook deleted the item may have gone unanswered).
+    const { mode, read } = graphRead;
+    const crmRead = await this.readCrm(mode, state, links);
     const pending = await this.crm.loadPending();
-    if (
-      mode === 'incremental' &&
-      graphChanges.length === 0 &&
-      crmChanges.length === 0 &&
-      pending.length === 0
-    ) {
-      if (graphRead.cursor !== state.graphCursor || crmCursor !== state.crmCursor) {
-        await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor });
+    const quiet = read.changes.length === 0 && crmRead.changes.length === 0 && pending.length === 0;
+    if (mode === 'incremental' && quiet && !read.unreadable?.length) {
+      if (read.cursor !== state.graphCursor || crmRead.cursor !== state.crmCursor) {
+        await this.crm.saveState({ graphCursor: read.cursor, crmCursor: crmRead.cursor });
       }
       this.progress('done', 0, 0);
-      return this.report(mode, 'done', [], [], null);
+      return this.report({ mode }, 'done', [], [], null);
     }
-    const unresolved = pending.filter((p) => p.kind === 'create');
-    // Deletions we sent before a crash come back in the delta: they are ours, not the user's.
-    const ourDeletes = new Set(pending.flatMap((p) => (p.kind === 'delete' ? [p.graphId] : [])));
-    if (ourDeletes.size > 0) {
-      for (let i = 0; i < graphChanges.length; i++) {
-        const g = graphChanges[i] as GraphChange;
-        if (g.deleted && ourDeletes.has(g.graphId)) graphChanges[i] = { ...g, ours: true };
+    const inputs: RunInputs = {
+      mode,
+      containerId: state.containerId,
+      cursors: { graph: read.cursor, crm: crmRead.cursor },
+      graphChanges: [...read.changes],
+      crmChanges: crmRead.changes,
+      unreadable: read.unreadable ?? [],
+      pending,
+      links: [],
+      linkedTotal: 0,
+    };
+    await this.replayJournal(inputs);
+    await this.narrowLinks(inputs, links);
+    this.progress('collect', 2, 2);
+    return inputs;
+  }
+
+  /** Outlook's changes: incremental from the cursor, or a full read (a reconcile when it expired). */
+  private async readGraph(
+    state: SyncState & { containerId: string },
+    links: LinkReader,
+  ): Promise<{ mode: SyncMode; read: GraphChanges } | SyncReport> {
+    let mode: SyncMode = state.initialDone ? 'incremental' : 'initial';
+    const read = (cursor: string | null) => this.graph.changes(state.containerId, cursor, links.of);
+    try {
+      if (mode !== 'incremental' || !state.graphCursor) return { mode, read: await read(null) };
+      try {
+        return { mode, read: await read(state.graphCursor) };
+      } catch (error) {
+        if (!(error instanceof PortError) || error.kind !== 'cursorExpired') throw error;
+        mode = 'reconcile';
+        return { mode, read: await read(null) };
       }
+    } catch (error) {
+      if (!(error instanceof PortError) || error.kind !== 'notFound') throw error;
+      // The user deleted our calendar/folder in Outlook: that turns the sync off, CRM untouched.
+      await this.crm.forget();
+      return this.report({ mode }, 'deactivated', [], [], null);
     }
-    if (unresolved.length > 0) {
-      graphChanges.push(
-        ...(await this.graph.findByMarker(
-          containerId,
-          unresolved.map((p) => p.crmId),
-        )),
+  }
+
+  /** The CRM's changes since its cursor; for an initial or reconciling run, every eligible record. */
+  private async readCrm(
+    mode: SyncMode,
+    state: SyncState,
+    links: LinkReader,
+  ): Promise<{ changes: CrmChange[]; cursor: string }> {
+    if (mode !== 'initial' && state.crmCursor) return this.crm.changes(state.crmCursor);
+    const eligible = await this.crm.eligibleRecords(this.initialLimit);
+    const changes: CrmChange[] = eligible.records;
+    // A listing shows no deletions: linked records it leaves out (an initial sync resumed after a
+    // crash) are looked up; those no longer the user's eligible records count as deleted.
+    const listed = new Set(changes.map((c) => c.crmId));
+    const missing = (await links.all()).map((l) => l.crmId).filter((id) => !listed.has(id));
+    if (missing.length > 0) {
+      const found = await this.crm.getRecords(missing);
+      const foundIds = new Set(found.map((f) => f.crmId));
+      changes.push(...found);
+      for (const crmId of missing) if (!foundIds.has(crmId)) changes.push({ crmId, deleted: true });
+    }
+    return { changes, cursor: eligible.cursor };
+  }
+
+  /**
+   * Writes a crashed run sent but never linked: deletions we sent come back in the delta as ours,
+   * not the user's; creates are found by our marker (linked records too: a re-create after Outlook
+   * deleted the item may have gone unanswered).
+   */
+  private async replayJournal(inputs: RunInputs): Promise<void> {
+    const ourDeletes = new Set(inputs.pending.flatMap((p) => (p.kind === 'delete' ? [p.graphId] : [])));
+    if (ourDeletes.size > 0) {
+      inputs.graphChanges = inputs.graphChanges.map((g) =>
+        g.deleted && ourDeletes.has(g.graphId) ? { ...g, ours: true } : g,
       );
     }
-    // An incremental run reads only the links of what changed (unless the Graph port needed them all).
-    let links: Link[];
-    let linkedTotal: number;
-    if (linksLoaded || mode !== 'incremental') {
-      links = await loadLinks();
-      linkedTotal = links.length;
+    const unresolved = unresolvedCreates(inputs.pending);
+    if (unresolved.length === 0) return;
+    const found = await this.graph.findByMarker(
+      inputs.containerId,
+      unresolved.map((p) => p.crmId),
+    );
+    inputs.graphChanges.push(...found);
+  }
+
+  /**
+   * The links the plan needs: all of them for a full read, or (incremental) only those of what
+   * changed, with their total for the mass-delete guard. The planner pairs a marked item with its
+   * record only if it sees the record's current state: those records are read too.
+   */
+  private async narrowLinks(inputs: RunInputs, links: LinkReader): Promise<void> {
+    if (links.loaded || inputs.mode !== 'incremental') {
+      inputs.links = await links.all();
+      inputs.linkedTotal = inputs.links.length;
     } else {
-      const crmIds = [...crmChanges.map((c) => c.crmId), ...pending.map((p) => p.crmId)];
-      const graphIds = [...ourDeletes];
-      for (const g of graphChanges) {
+      const crmIds = [...inputs.crmChanges.map((c) => c.crmId), ...inputs.pending.map((p) => p.crmId)];
+      const graphIds = inputs.pending.flatMap((p) => (p.kind === 'delete' ? [p.graphId] : []));
+      graphIds.push(...inputs.unreadable.map((u) => u.graphId));
+      for (const g of inputs.graphChanges) {
         graphIds.push(g.graphId);
         if (!g.deleted && g.marker !== null) crmIds.push(g.marker);
       }
-      ({ links, total: linkedTotal } = await this.crm.findLinks({ crmIds, graphIds }));
+      ({ links: inputs.links, total: inputs.linkedTotal } = await this.crm.findLinks({ crmIds, graphIds }));
     }
-    const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
-    const linkedGraphIds = new Set(links.map((l) => l.graphId));
-    // The planner pairs a marked item with its record only if it sees the record's current state.
-    const known = new Set(crmChanges.map((c) => c.crmId));
+    const linkedGraphIds = new Set(inputs.links.map((l) => l.graphId));
+    const known = new Set(inputs.crmChanges.map((c) => c.crmId));
     const wanted = new Set<string>();
-    for (const g of graphChanges) {
+    for (const g of inputs.graphChanges) {
       if (!g.deleted && g.marker !== null && !linkedGraphIds.has(g.graphId) && !known.has(g.marker)) {
         wanted.add(g.marker);
       }
     }
-    for (const p of unresolved) if (!known.has(p.crmId)) wanted.add(p.crmId);
-    if (wanted.size > 0) crmChanges = [...crmChanges, ...(await this.crm.getRecords([...wanted]))];
-    this.progress('collect', 2, 2);
+    for (const p of unresolvedCreates(inputs.pending)) if (!known.has(p.crmId)) wanted.add(p.crmId);
+    if (wanted.size > 0)
+      inputs.crmChanges = [...inputs.crmChanges, ...(await this.crm.getRecords([...wanted]))];
+  }
 
-    this.progress('plan', 0, 1);
-    const planned = plan(links, crmChanges, graphChanges, this.policy, linkedTotal);
-    if (planned.refused) return this.report(mode, 'refused', [], [], planned.refused);
-
-    // What each update was merged against on the Outlook side: the item as read in this run or, when
-    // the run read no change of it, the content of its link. Outlook writes only over that version.
-    const bases = new Map<string, Snapshot>();
-    for (const l of links) bases.set(l.graphId, l.snapshot);
-    for (const g of graphChanges) if (!g.deleted) bases.set(g.graphId, g.snapshot);
-
-    const applied: Action[] = [];
-    const failures: SyncFailure[] = [];
-    const transactionIds = new Map(unresolved.map((p) => [p.crmId, p.transactionId]));
-    const total = planned.actions.length;
+  /**
+   * Step 3: the plan's actions in groups: one Graph round (batched by the port) and one CRM commit
+   * per group. The CRM work around a group's Outlook writes overlaps them: the next group's journal
+   * entries are stored and the previous group's commit runs while this group's writes are in
+   * flight. Each write still leaves only after its own journal entry is stored, and each action
+   * commits only after its own write, so a crash anywhere leaves nothing half-linked.
+   */
+  private async execute(inputs: RunInputs, actions: readonly Action[]): Promise<RunWork> {
+    const run = new RunWork(inputs);
+    const total = actions.length;
     this.progress('apply', 0, total);
-    // The CRM work around a group's Outlook writes overlaps them: the next group's journal entries
-    // are stored and the previous group's commit runs while this group's writes are in flight. Each
-    // write still leaves only after its own journal entry is stored, and each action commits only
-    // after its own write, so a crash anywhere leaves nothing half-linked.
     const groups: Action[][] = [];
-    for (let i = 0; i < total; i += this.groupSize) groups.push(planned.actions.slice(i, i + this.groupSize));
+    for (let i = 0; i < total; i += this.groupSize) groups.push(actions.slice(i, i + this.groupSize));
     const journal = (group: readonly Action[] | undefined) => {
-      const journalled = group ? this.journalWrites(group, linkByCrm, bases, transactionIds) : undefined;
+      const journalled = group ? this.journalWrites(group, run) : undefined;
       // Awaited in its turn; this only keeps Node from calling it unhandled meanwhile.
       journalled?.catch(() => undefined);
       return journalled;
@@ -332,29 +374,35 @@ export class SyncEngine {
       const writes = (await journalled) as JournalledWrites;
       if (g > 0 && !(await this.crm.acquireLease(this.holder, this.leaseMs)))
         throw new SyncBusyError(this.resource);
-      const writing = this.sendToGraph(containerId, writes);
+      const writing = this.sendToGraph(inputs.containerId, writes);
       journalled = journal(groups[g + 1]);
       const written = await writing;
       await committing;
-      done += group.length;
-      const groupDone = done;
-      committing = this.commitGroup(containerId, group, written, linkByCrm, applied, failures).then(() =>
-        this.progress('apply', groupDone, total),
-      );
+      const groupDone = (done += group.length);
+      committing = this.commitGroup(group, written, run).then(() => this.progress('apply', groupDone, total));
       committing.catch(() => undefined);
     }
     await committing;
+    return run;
+  }
 
+  /**
+   * Step 4: cursors move, the journal is cleared and our own writes' echoes are read, unless
+   * something retryable failed: then the next run replays this one's changes.
+   */
+  private async settle(inputs: RunInputs, executed: RunWork, total: number): Promise<SyncReport> {
+    const { applied, failures, transactionIds } = executed;
     const retry = failures.some((f) => isRetryable(f.kind) || f.kind === 'notFound');
     if (!retry) {
-      await this.crm.saveState({ graphCursor: graphRead.cursor, crmCursor, initialDone: true });
+      const { graph, crm } = inputs.cursors;
+      await this.crm.saveState({ graphCursor: graph, crmCursor: crm, initialDone: true });
       // Every write of this run is settled or failed for good, and every earlier one was looked up.
-      const settled = new Set([...pending.map((p) => p.crmId), ...transactionIds.keys()]);
+      const settled = new Set([...inputs.pending.map((p) => p.crmId), ...transactionIds.keys()]);
       if (settled.size > 0) await this.crm.dropPending([...settled]);
-      if (applied.some(writesGraph)) await this.absorbEchoes(containerId, graphRead.cursor);
+      if (applied.some(writesGraph)) await this.absorbEchoes(inputs.containerId, graph);
     }
     this.progress('done', total, total);
-    return this.report(mode, retry ? 'partial' : 'done', applied, failures, null);
+    return this.report(executed, retry ? 'partial' : 'done', applied, failures, null);
   }
 
   /**
@@ -362,22 +410,19 @@ export class SyncEngine {
    * the next run's read small: the cursor moves past them only if nothing else changed meanwhile.
    */
   private async absorbEchoes(containerId: string, cursor: string): Promise<void> {
-    let all: Promise<Link[]> | undefined;
+    const links = new LinkReader(this.crm);
     let read;
     try {
-      read = await this.graph.changes(containerId, cursor, async (graphIds) =>
-        graphIds
-          ? (await this.crm.findLinks({ crmIds: [], graphIds })).links
-          : (all ??= this.crm.loadLinks()),
-      );
+      read = await this.graph.changes(containerId, cursor, links.of);
     } catch (error) {
       if (error instanceof PortError) return;
       throw error;
     }
-    const links = all
-      ? await all
+    if (read.unreadable?.length) return;
+    const known = links.loaded
+      ? await links.all()
       : (await this.crm.findLinks({ crmIds: [], graphIds: read.changes.map((g) => g.graphId) })).links;
-    const byGraph = new Map(links.map((l) => [l.graphId, l]));
+    const byGraph = new Map(known.map((l) => [l.graphId, l]));
     const onlyEchoes = read.changes.every((g) => {
       const link = byGraph.get(g.graphId);
       return g.deleted ? link === undefined : link !== undefined && sameSnapshot(link.snapshot, g.snapshot);
@@ -389,30 +434,26 @@ export class SyncEngine {
    * The Outlook writes of a group, one per action that needs one, with the creates and deletions
    * among them journalled in the CRM first (a crash or a lost answer then replays into a no-op).
    */
-  private async journalWrites(
-    group: readonly Action[],
-    linkByCrm: ReadonlyMap<string, Link>,
-    bases: ReadonlyMap<string, Snapshot>,
-    transactionIds: Map<string, string>,
-  ): Promise<JournalledWrites> {
+  private async journalWrites(group: readonly Action[], run: RunWork): Promise<JournalledWrites> {
     const writes: GraphWrite[] = [];
     const writeIndex = new Map<Action, number>();
     const newPending: PendingWrite[] = [];
+    const transactionId = (crmId: string) => {
+      let id = run.transactionIds.get(crmId);
+      if (!id) {
+        id = this.newTransactionId();
+        run.transactionIds.set(crmId, id);
+        newPending.push({ crmId, kind: 'create', transactionId: id });
+      }
+      return id;
+    };
     for (const action of group) {
-      const write = graphWrite(action, bases, (crmId) => {
-        let id = transactionIds.get(crmId);
-        if (!id) {
-          id = this.newTransactionId();
-          transactionIds.set(crmId, id);
-          newPending.push({ crmId, kind: 'create', transactionId: id });
-        }
-        return id;
-      });
+      const write = graphWrite(action, run.bases, transactionId);
       if (write) {
         writeIndex.set(action, writes.length);
         writes.push(write);
       }
-      if (action.type === 'deleteGraph' && linkByCrm.get(action.crmId)?.graphId === action.graphId) {
+      if (action.type === 'deleteGraph' && run.linkByCrm.get(action.crmId)?.graphId === action.graphId) {
         newPending.push({ crmId: action.crmId, kind: 'delete', graphId: action.graphId });
       }
     }
@@ -436,50 +477,55 @@ export class SyncEngine {
 
   /** CRM side: the record write, link and conflicts of each action whose Outlook part succeeded. */
   private async commitGroup(
-    containerId: string,
     group: readonly Action[],
     written: ReadonlyMap<Action, Outcome<GraphWritten>>,
-    linkByCrm: ReadonlyMap<string, Link>,
-    applied: Action[],
-    failures: SyncFailure[],
+    run: RunWork,
   ): Promise<void> {
     const commits: CrmCommit[] = [];
     const committing: Action[] = [];
     for (const action of group) {
       const outcome = written.get(action);
       if (outcome && !outcome.ok) {
-        failures.push(failure(action, outcome.error.kind, outcome.error.message));
+        run.failures.push(failure(action, outcome.error.kind, outcome.error.message));
         continue;
       }
-      const commit = crmCommit(action, linkByCrm, outcome?.value);
-      if (!commit) {
-        applied.push(action);
-        continue;
+      const commit = crmCommit(action, outcome?.value);
+      if (!commit) run.applied.push(action);
+      else {
+        commits.push(commit);
+        committing.push(action);
       }
-      commits.push(commit);
-      committing.push(action);
     }
     const committed = commits.length > 0 ? await this.crm.commit(commits) : [];
+    await this.markCreated(run, committing, committed);
+  }
 
-    // Stamp our id on items that came from Outlook, so a reinstall re-links them.
+  /**
+   * Records each commit's outcome, and stamps our id on the items that came from Outlook, so a
+   * reinstall re-links them. A lost mark only costs a re-link by content later: it does not fail.
+   */
+  private async markCreated(
+    run: RunWork,
+    committing: readonly Action[],
+    committed: readonly Outcome<{ crmId: string }>[],
+  ): Promise<void> {
     const marks: GraphWrite[] = [];
     committing.forEach((action, i) => {
       const outcome = committed[i];
       if (!outcome) return;
       if (!outcome.ok) {
-        failures.push(failure(action, outcome.error.kind, outcome.error.message));
+        run.failures.push(failure(action, outcome.error.kind, outcome.error.message));
         return;
       }
-      applied.push(action);
+      run.applied.push(action);
       if (action.type === 'createCrm')
         marks.push({ op: 'mark', graphId: action.graphId, crmId: outcome.value.crmId });
     });
-    // A lost mark only costs a re-link by content later; it does not block the run.
-    if (marks.length > 0) await this.graph.write(containerId, marks);
+    if (marks.length > 0) await this.graph.write(run.containerId, marks);
   }
 
   private report(
-    mode: SyncMode,
+    run: { mode: SyncMode; linkByCrm?: ReadonlyMap<string, Link> },
     outcome: SyncReport['outcome'],
     applied: readonly Action[],
     failures: SyncFailure[],
@@ -487,10 +533,12 @@ export class SyncEngine {
   ): SyncReport {
     const counts: Partial<Record<ActionType, number>> = {};
     let conflicts = 0;
+    const linkByCrm = run.linkByCrm ?? new Map<string, Link>();
     for (const a of applied) {
-      counts[a.type] = (counts[a.type] ?? 0) + 1;
+      if (changedSomething(a, linkByCrm)) counts[a.type] = (counts[a.type] ?? 0) + 1;
       if (a.type === 'update') conflicts += a.conflicts.length;
     }
+    const { mode } = run;
     return { resource: this.resource, mode, outcome, applied: counts, conflicts, failures, refused };
   }
 
@@ -499,107 +547,93 @@ export class SyncEngine {
   }
 }
 
+/** What a run works from, as `prepare` gathered it. */
+interface RunInputs {
+  mode: SyncMode;
+  containerId: string;
+  /** Where each side's next read starts once this run settles. */
+  cursors: { graph: string; crm: string };
+  graphChanges: GraphChange[];
+  crmChanges: CrmChange[];
+  /** Outlook items read whose content the mapping refused. */
+  unreadable: UnreadableItem[];
+  /** The journal of Outlook writes a crashed run left. */
+  pending: PendingWrite[];
+  /** Every link, or (incremental) those of what changed. */
+  links: Link[];
+  /** How many links there are in all. */
+  linkedTotal: number;
+}
+
+/** What executing a plan produced. */
+interface Execution {
+  applied: Action[];
+  failures: SyncFailure[];
+  /** The transaction id of each create sent in this run or an earlier one, by record. */
+  transactionIds: Map<string, string>;
+}
+
+/** The execute step's working set: what writes are merged against, and what they produced. */
+class RunWork implements Execution {
+  readonly mode: SyncMode;
+  readonly containerId: string;
+  readonly linkByCrm: Map<string, Link>;
+  /**
+   * What each update was merged against on the Outlook side: the item as read in this run or, when
+   * the run read no change of it, the content of its link. Outlook writes only over that version.
+   */
+  readonly bases = new Map<string, Snapshot>();
+  readonly transactionIds: Map<string, string>;
+  readonly applied: Action[] = [];
+  readonly failures: SyncFailure[];
+
+  constructor(inputs: RunInputs) {
+    this.mode = inputs.mode;
+    this.containerId = inputs.containerId;
+    this.linkByCrm = new Map(inputs.links.map((l) => [l.crmId, l]));
+    for (const l of inputs.links) this.bases.set(l.graphId, l.snapshot);
+    for (const g of inputs.graphChanges) if (!g.deleted) this.bases.set(g.graphId, g.snapshot);
+    this.transactionIds = new Map(unresolvedCreates(inputs.pending).map((p) => [p.crmId, p.transactionId]));
+    const linked = new Set(inputs.links.map((l) => l.graphId));
+    this.failures = inputs.unreadable.map((u) => ({
+      action: linked.has(u.graphId) ? 'update' : 'createCrm',
+      id: u.graphId,
+      kind: 'invalid',
+      message: u.message,
+    }));
+  }
+}
+
+/**
+ * The links of a run, read only when something asks: a quiet run costs one delta read and no more.
+ * `of` answers the links of given Outlook items, or without ids every link (read once).
+ */
+class LinkReader {
+  private every: Promise<Link[]> | undefined;
+
+  constructor(private readonly crm: CrmPort) {}
+
+  get loaded(): boolean {
+    return this.every !== undefined;
+  }
+
+  all = (): Promise<Link[]> => (this.every ??= this.crm.loadLinks());
+
+  of = async (graphIds?: readonly string[]): Promise<readonly Link[]> =>
+    graphIds ? (await this.crm.findLinks({ crmIds: [], graphIds })).links : this.all();
+}
+
 interface JournalledWrites {
   writes: GraphWrite[];
   /** Which write carries each action (actions with nothing to write in Outlook have none). */
   writeIndex: Map<Action, number>;
 }
 
-function graphWrite(
-  action: Action,
-  bases: ReadonlyMap<string, Snapshot>,
-  transactionId: (crmId: string) => string,
-): GraphWrite | null {
-  switch (action.type) {
-    case 'createGraph':
-      return {
-        op: 'create',
-        crmId: action.crmId,
-        snapshot: action.snapshot,
-        transactionId: transactionId(action.crmId),
-      };
-    case 'update':
-      return action.toGraph.length === 0
-        ? null
-        : {
-            op: 'update',
-            graphId: action.graphId,
-            snapshot: action.snapshot,
-            fields: action.toGraph,
-            changeKey: action.changeKey,
-            base: bases.get(action.graphId) ?? {},
-          };
-    case 'deleteGraph':
-    case 'deleteDuplicate':
-      return { op: 'delete', graphId: action.graphId };
-    default:
-      return null;
-  }
-}
+type PendingCreate = Extract<PendingWrite, { kind: 'create' }>;
 
-function crmCommit(
-  action: Action,
-  linkByCrm: ReadonlyMap<string, Link>,
-  written: { graphId: string; changeKey: string | null } | undefined,
-): CrmCommit | null {
-  switch (action.type) {
-    case 'createGraph':
-      return {
-        link: {
-          op: 'save',
-          crmId: action.crmId,
-          graphId: written?.graphId ?? '',
-          snapshot: action.snapshot,
-          changeKey: written?.changeKey ?? null,
-        },
-      };
-    case 'createCrm':
-      return {
-        record: { op: 'create', snapshot: action.snapshot },
-        link: { op: 'save', graphId: action.graphId, snapshot: action.snapshot, changeKey: action.changeKey },
-      };
-    case 'update': {
-      const recordChanges = action.toCrm.length > 0 || action.restoreCrm;
-      return {
-        ...(recordChanges
-          ? {
-              record: {
-                op: 'update' as const,
-                crmId: action.crmId,
-                snapshot: action.snapshot,
-                fields: action.toCrm,
-                restore: action.restoreCrm,
-              },
-            }
-          : {}),
-        link: {
-          op: 'save',
-          crmId: action.crmId,
-          graphId: action.graphId,
-          snapshot: action.snapshot,
-          changeKey: written?.changeKey ?? action.changeKey,
-        },
-        conflicts: action.conflicts,
-      };
-    }
-    case 'deleteGraph':
-      // The record's link goes, whichever item it named (there may be none: an unlinked item of ours).
-      return { link: { op: 'remove', crmId: action.crmId } };
-    case 'deleteCrm':
-      return { record: { op: 'delete', crmId: action.crmId }, link: { op: 'remove', crmId: action.crmId } };
-    case 'unlink':
-      return { link: { op: 'remove', crmId: action.crmId } };
-    case 'deleteDuplicate':
-      return null;
-  }
-}
-
-function writesGraph(action: Action): boolean {
-  return (
-    action.type !== 'createCrm' &&
-    action.type !== 'unlink' &&
-    !(action.type === 'update' && action.toGraph.length === 0)
-  );
+/** Creates sent before a crash whose links were never stored. */
+function unresolvedCreates(pending: readonly PendingWrite[]): PendingCreate[] {
+  return pending.filter((p): p is PendingCreate => p.kind === 'create');
 }
 
 function failure(action: Action, kind: PortErrorKind, message: string): SyncFailure {

@@ -2,6 +2,7 @@ import { recordIds } from '../domain/record';
 import type { CrmChange, Link } from './changes';
 import type { SyncReport } from './engine';
 import type { SyncResource } from './model';
+import { kindOfStatus } from './port-errors';
 import {
   PortError,
   type CrmCommit,
@@ -10,7 +11,6 @@ import {
   type FoundLinks,
   type LinkQuery,
   type Outcome,
-  type PortErrorKind,
   type SyncState,
 } from './ports';
 
@@ -200,20 +200,35 @@ export class HttpCrmPort implements CrmPort {
 
   async commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
     const outcomes: Outcome<{ crmId: string }>[] = [];
-    for (const part of commitGroups(commits)) {
+    for (const part of commitGroups(commits)) outcomes.push(...(await this.commitPart(part)));
+    return outcomes;
+  }
+
+  /**
+   * One call of commits. The server refuses a call whole when one commit in it breaks its rules
+   * (a 4xx, before writing anything): the part is then sent again in halves, so that the commit it
+   * refuses fails alone and every other one goes through.
+   */
+  private async commitPart(part: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
+    let answer: { outcomes: Outcome<{ crmId: string }>[] };
+    try {
       // Not idempotent: a commit that creates a record must not be sent twice after an unclear failure.
-      const answer = await this.call<{ outcomes: Outcome<{ crmId: string }>[] }>({
+      answer = await this.call({
         method: 'POST',
         path: '/commits',
         body: { commits: part },
         idempotent: false,
       });
-      if (answer.outcomes.length !== part.length) {
-        throw new PortError('permanent', 'The server answered a different number of commit outcomes.');
-      }
-      outcomes.push(...answer.outcomes);
+    } catch (error) {
+      if (!(error instanceof PortError) || error.kind !== 'invalid') throw error;
+      if (part.length === 1) return [{ ok: false, error: { kind: 'invalid', message: error.message } }];
+      const half = Math.ceil(part.length / 2);
+      return [...(await this.commitPart(part.slice(0, half))), ...(await this.commitPart(part.slice(half)))];
     }
-    return outcomes;
+    if (answer.outcomes.length !== part.length) {
+      throw new PortError('permanent', 'The server answered a different number of commit outcomes.');
+    }
+    return answer.outcomes;
   }
 
   /** Keeps a run's report as the resource's last run, for the settings page (not part of `CrmPort`). */
@@ -277,16 +292,6 @@ export class HttpCrmPort implements CrmPort {
       throw new PortError('temporary', `${call.method} ${call.path}: ${what}`);
     }
   }
-}
-
-/** HTTP statuses into the engine's closed set of failures. */
-export function kindOfStatus(status: number): PortErrorKind {
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'notFound';
-  if (status === 409 || status === 412) return 'conflict';
-  if (status === 400 || status === 413 || status === 415 || status === 422) return 'invalid';
-  if (status === 408 || status === 429 || status >= 500) return 'temporary';
-  return 'permanent';
 }
 
 async function errorMessage(response: Response): Promise<string> {

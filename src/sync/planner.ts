@@ -85,51 +85,86 @@ export function plan(
   policy: SyncPolicy = DEFAULT_POLICY,
   linkedTotal: number = links.length,
 ): Plan {
-  const crm = collapseCrm(crmChanges);
   const graph = collapseGraph(graphChanges);
-  const linkByCrm = new Map(links.map((l) => [l.crmId, l]));
   const linkByGraph = new Map(links.map((l) => [l.graphId, l]));
-  const actions: Action[] = [];
-  const handledCrm = new Set<string>();
-
   const unlinked = [...graph.entries()]
     .filter(([graphId]) => !linkByGraph.has(graphId))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  // A linked item deleted while another item carries its record's marker: the other one replaced
-  // it (a re-create whose link was never stored). The pair moves to the new item.
-  const replacements = new Map<string, GraphItem>();
-  for (const [, g] of unlinked) {
-    if (g.deleted || g.marker === null || replacements.has(g.marker)) continue;
-    const link = linkByCrm.get(g.marker);
-    if (link && graph.get(link.graphId)?.deleted) replacements.set(g.marker, g);
+  const run: PlanRun = {
+    crm: collapseCrm(crmChanges),
+    graph,
+    linkByCrm: new Map(links.map((l) => [l.crmId, l])),
+    unlinked,
+    policy,
+    actions: [],
+    handledCrm: new Set<string>(),
+    replacements: new Map<string, GraphItem>(),
+  };
+  findReplacements(run);
+  for (const link of links) planLink(run, link);
+  planUnlinked(run);
+  for (const [crmId, c] of run.crm) {
+    if (run.handledCrm.has(crmId) || c.deleted) continue;
+    run.actions.push({ type: 'createGraph', crmId, snapshot: normalizeSnapshot(c.snapshot), replaces: null });
   }
+  const refused = massDeleteRefusal(run.actions, run.linkByCrm, linkedTotal, policy);
+  return refused ? { actions: [], refused } : { actions: run.actions, refused: null };
+}
 
-  for (const link of links) {
-    const c = crm.get(link.crmId);
-    handledCrm.add(link.crmId);
-    const replacement = replacements.get(link.crmId);
-    if (replacement) {
-      const moved = { ...link, graphId: replacement.graphId };
-      actions.push(planLinked(moved, c, replacement, policy) ?? linkOnly(moved, replacement.changeKey));
-      continue;
-    }
-    const action = planLinked(link, c, graph.get(link.graphId), policy);
-    if (action) actions.push(action);
+/** One planning's inputs, indexed, and what it has decided so far. */
+interface PlanRun {
+  crm: Map<string, CrmState>;
+  graph: Map<string, GraphChange>;
+  linkByCrm: Map<string, Link>;
+  /** Changed Outlook items no link names, in id order. */
+  unlinked: [string, GraphChange][];
+  policy: SyncPolicy;
+  actions: Action[];
+  /** Records an action already covers. */
+  handledCrm: Set<string>;
+  /** By record: the item that replaced its deleted linked item. */
+  replacements: Map<string, GraphItem>;
+}
+
+/**
+ * A linked item deleted while another item carries its record's marker: the other one replaced it
+ * (a re-create whose link was never stored). The pair moves to the new item.
+ */
+function findReplacements(run: PlanRun): void {
+  for (const [, g] of run.unlinked) {
+    if (g.deleted || g.marker === null || run.replacements.has(g.marker)) continue;
+    const link = run.linkByCrm.get(g.marker);
+    if (link && run.graph.get(link.graphId)?.deleted) run.replacements.set(g.marker, g);
   }
+}
 
-  // Unlinked Outlook items: ours (marker) are re-linked, strangers are pulled into the CRM.
+function planLink(run: PlanRun, link: Link): void {
+  const c = run.crm.get(link.crmId);
+  run.handledCrm.add(link.crmId);
+  const replacement = run.replacements.get(link.crmId);
+  if (replacement) {
+    const moved = { ...link, graphId: replacement.graphId };
+    run.actions.push(planLinked(moved, c, replacement, run.policy) ?? linkOnly(moved, replacement.changeKey));
+    return;
+  }
+  const action = planLinked(link, c, run.graph.get(link.graphId), run.policy);
+  if (action) run.actions.push(action);
+}
+
+/** Unlinked Outlook items: ours (marker) are re-linked, strangers are pulled into the CRM. */
+function planUnlinked(run: PlanRun): void {
   const claimed = new Set<string>();
-  for (const [graphId, g] of unlinked) {
+  for (const [graphId, g] of run.unlinked) {
     if (g.deleted) continue;
-    if (g.marker !== null && replacements.get(g.marker)?.graphId === graphId) continue;
+    if (g.marker !== null && run.replacements.get(g.marker)?.graphId === graphId) continue;
     const marker = g.marker;
-    if (marker !== null && (linkByCrm.has(marker) || claimed.has(marker))) {
-      actions.push({ type: 'deleteDuplicate', crmId: marker, graphId });
+    if (marker !== null && (run.linkByCrm.has(marker) || claimed.has(marker))) {
+      run.actions.push({ type: 'deleteDuplicate', crmId: marker, graphId });
       continue;
     }
-    const c = marker === null ? undefined : crm.get(marker);
+    const c = marker === null ? undefined : run.crm.get(marker);
     if (marker === null || c === undefined) {
-      actions.push({
+      run.actions.push({
         type: 'createCrm',
         graphId,
         snapshot: normalizeSnapshot(g.snapshot),
@@ -138,22 +173,11 @@ export function plan(
       continue;
     }
     claimed.add(marker);
-    handledCrm.add(marker);
-    if (c.deleted) {
-      // Our own item whose record was deleted while the pair was unlinked: the deletion stands.
-      actions.push({ type: 'deleteGraph', crmId: marker, graphId });
-      continue;
-    }
-    actions.push(merge(marker, graphId, undefined, c.snapshot, g, policy));
+    run.handledCrm.add(marker);
+    // Our own item whose record was deleted while the pair was unlinked: the deletion stands.
+    if (c.deleted) run.actions.push({ type: 'deleteGraph', crmId: marker, graphId });
+    else run.actions.push(merge(marker, graphId, undefined, c.snapshot, g, run.policy));
   }
-
-  for (const [crmId, c] of crm) {
-    if (handledCrm.has(crmId) || c.deleted) continue;
-    actions.push({ type: 'createGraph', crmId, snapshot: normalizeSnapshot(c.snapshot), replaces: null });
-  }
-
-  const refused = massDeleteRefusal(actions, linkByCrm, linkedTotal, policy);
-  return refused ? { actions: [], refused } : { actions, refused: null };
 }
 
 function planLinked(

@@ -1,14 +1,13 @@
 import type { Conflict, CrmChange, GraphChange, GraphItem, Link } from './changes';
 import type { Snapshot, SyncResource } from './model';
+import type { PortErrorKind } from './port-errors';
+
+export { isRetryable, type PortErrorKind } from './port-errors';
 
 /**
  * The two sides as the engine sees them. Each port is bound to one user and one resource and speaks
  * in snapshots: mapping Graph JSON or CRM records is the adapters' business, not the engine's.
  */
-
-/** The closed set of failures the engine tells apart (Graph errors are mapped into it at the edge). */
-export type PortErrorKind =
-  'cursorExpired' | 'temporary' | 'auth' | 'notFound' | 'conflict' | 'invalid' | 'permanent';
 
 export class PortError extends Error {
   constructor(
@@ -18,11 +17,6 @@ export class PortError extends Error {
     super(message);
     this.name = 'PortError';
   }
-}
-
-/** A failure that leaves the item as it was; retrying later may succeed. */
-export function isRetryable(kind: PortErrorKind): boolean {
-  return kind === 'temporary' || kind === 'conflict' || kind === 'auth';
 }
 
 export type Outcome<T> =
@@ -44,6 +38,13 @@ export interface GraphChanges {
   changes: GraphChange[];
   /** Where the next incremental read starts. */
   cursor: string;
+  /** Items read whose content the mapping refused: left out of `changes`, reported by the run. */
+  unreadable?: UnreadableItem[];
+}
+
+export interface UnreadableItem {
+  graphId: string;
+  message: string;
 }
 
 export type GraphWrite =

@@ -11,22 +11,58 @@ import type { SyncResource } from './model';
 
 export const SYNC_RESOURCES: readonly SyncResource[] = ['calendar', 'contacts'];
 
+/**
+ * Why a run stopped before it finished, as a closed set the page words for people: Outlook throttled
+ * Tandem, was unavailable or too slow, the network failed, the sign-in was refused, an item or the
+ * delta cursor was gone, a write met a newer version, a request was invalid, the Tandem server failed,
+ * or anything else retrying will not cure.
+ */
+export const SYNC_TROUBLES = [
+  'throttled',
+  'unavailable',
+  'timeout',
+  'network',
+  'auth',
+  'notFound',
+  'conflict',
+  'cursorExpired',
+  'invalid',
+  'server',
+  'permanent',
+] as const;
+
+export type SyncTrouble = (typeof SYNC_TROUBLES)[number];
+
+/** A run that failed: the trouble in people's words on the page, and the raw details behind "Details". */
+export interface RunError {
+  reason: SyncTrouble;
+  message: string;
+}
+
 /** A run as the server keeps it (`GET /api/sync`, `POST /api/sync/{resource}/runs`). */
 export interface LastRun {
   at: string;
   startedAt: string | null;
   mode: SyncReport['mode'];
-  outcome: SyncReport['outcome'];
+  /** `failed`: the run stopped on an error (see `error`); what it had not done is done by the next. */
+  outcome: SyncReport['outcome'] | 'failed';
   applied: SyncReport['applied'];
   conflicts: number;
   failureCount: number;
   failures: SyncFailure[];
   refused: SyncReport['refused'];
+  /** Present when `outcome` is `failed`. */
+  error?: RunError;
 }
 
 export interface ResourceStatus {
   enabled: boolean;
   initialDone: boolean;
+  /**
+   * The user's records of this resource that do not sync because they were imported (or migrated)
+   * and no mass update has touched them since.
+   */
+  importedNotSynced: number;
   /** Some runner holds the lease now. */
   running: boolean;
   lastRun: LastRun | null;

@@ -40,6 +40,60 @@ const en = {
   'integration.progressCount': '{done} of {total}',
   'integration.last.never': 'Not synced yet.',
   'integration.last.when': 'Last sync {when}',
+  'integration.outcome.failed': 'Failed',
+  'integration.details': 'Details',
+  'integration.trouble.throttled':
+    'Outlook asked Tandem to slow down and kept refusing. Nothing was lost: try again in a few minutes.',
+  'integration.trouble.unavailable':
+    'Outlook (Microsoft 365) is not available right now. Nothing was lost: try again in a few minutes.',
+  'integration.trouble.timeout':
+    'Outlook took too long to answer. Nothing was lost: try again in a few minutes.',
+  'integration.trouble.network':
+    'Tandem could not reach Outlook or the Tandem server. Check your connection and try again.',
+  'integration.trouble.auth':
+    'Microsoft 365 did not accept your sign-in for Outlook. Sign out and in again; if it keeps happening, ask your administrator to grant Tandem access.',
+  'integration.trouble.notFound':
+    'Something Tandem syncs with was not found in Outlook. Sync again; if it keeps happening, turn the sync off and on.',
+  'integration.trouble.conflict':
+    'An item changed in Outlook while Tandem was writing it. Sync again to take the change in.',
+  'integration.trouble.cursorExpired':
+    'Outlook asked Tandem to read everything again. Sync again: it takes a little longer this once.',
+  'integration.trouble.invalid':
+    'Outlook refused a request from Tandem. Nothing was changed; the details help your administrator.',
+  'integration.trouble.server':
+    'The Tandem server could not complete the sync. Nothing was lost: try again in a few minutes.',
+  'integration.trouble.permanent':
+    'The sync stopped on an error that trying again will not fix. The details help your administrator.',
+  'integration.retry.throttled': 'Outlook asked Tandem to slow down.',
+  'integration.retry.unavailable': 'Outlook is not answering right now.',
+  'integration.retry.timeout': 'Outlook is taking too long to answer.',
+  'integration.retry.network': 'The connection to Outlook failed.',
+  'integration.retry.in': 'Trying again in {seconds} s (attempt {attempt}).',
+  'integration.retry.now': 'Trying again now (attempt {attempt}).',
+  'integration.failedKinds': '{count} × {what}',
+  'integration.imported.calendar.one':
+    '1 of your events was imported and does not sync: imported records sync once a mass update has touched them.',
+  'integration.imported.calendar.other':
+    '{count} of your events were imported and do not sync: imported records sync once a mass update has touched them.',
+  'integration.imported.contacts.one':
+    '1 of your contacts was imported and does not sync: imported records sync once a mass update has touched them.',
+  'integration.imported.contacts.other':
+    '{count} of your contacts were imported and do not sync: imported records sync once a mass update has touched them.',
+  'integration.imported.include': 'Sync them too',
+  'integration.imported.included': '{count} imported records will sync from the next sync on.',
+  'integration.mapping.unsaved': 'Unsaved changes',
+  'integration.mapping.emptyTitle': 'Save a mapping that syncs no name, email or company?',
+  'integration.mapping.emptyBody':
+    'First name, last name, email and company are all set to “Not synced”. Contacts in Outlook would then carry none of them, and people could not tell them apart.',
+  'integration.mapping.emptySave': 'Save anyway',
+  'integration.mapping.emptyCancel': 'Go back',
+  'integration.conflicts.useGraph': 'Use the Outlook value',
+  'integration.conflicts.useCrm': 'Use the Tandem value',
+  'integration.conflicts.useGraphOne': 'Use the Outlook value of {field}',
+  'integration.conflicts.useCrmOne': 'Use the Tandem value of {field}',
+  'integration.conflicts.chosen': 'Your choice is saved in Tandem; the next sync takes it to Outlook.',
+  'integration.yes': 'Yes',
+  'integration.no': 'No',
   'integration.outcome.done': 'Completed',
   'integration.outcome.partial': 'Partly done: what failed is retried on the next sync',
   'integration.outcome.refused': 'Stopped by the safety check: nothing was deleted',
@@ -168,6 +222,63 @@ const es: Record<IntegrationKey, string> = {
   'integration.progressCount': '{done} de {total}',
   'integration.last.never': 'Aún no se ha sincronizado.',
   'integration.last.when': 'Última sincronización: {when}',
+  'integration.outcome.failed': 'Ha fallado',
+  'integration.details': 'Detalles',
+  'integration.trouble.throttled':
+    'Outlook pidió a Tandem que fuera más despacio y siguió rechazándolo. No se ha perdido nada: vuelve a intentarlo en unos minutos.',
+  'integration.trouble.unavailable':
+    'Outlook (Microsoft 365) no está disponible ahora. No se ha perdido nada: vuelve a intentarlo en unos minutos.',
+  'integration.trouble.timeout':
+    'Outlook tardó demasiado en responder. No se ha perdido nada: vuelve a intentarlo en unos minutos.',
+  'integration.trouble.network':
+    'Tandem no pudo conectar con Outlook ni con el servidor de Tandem. Comprueba tu conexión y vuelve a intentarlo.',
+  'integration.trouble.auth':
+    'Microsoft 365 no aceptó tu inicio de sesión para Outlook. Cierra la sesión y vuelve a entrar; si sigue ocurriendo, pide a tu administrador que conceda acceso a Tandem.',
+  'integration.trouble.notFound':
+    'Algo que Tandem sincroniza no se encontró en Outlook. Vuelve a sincronizar; si sigue ocurriendo, desactiva y activa la sincronización.',
+  'integration.trouble.conflict':
+    'Un elemento cambió en Outlook mientras Tandem lo escribía. Vuelve a sincronizar para recoger el cambio.',
+  'integration.trouble.cursorExpired':
+    'Outlook pidió a Tandem que lo volviera a leer todo. Vuelve a sincronizar: esta vez tarda un poco más.',
+  'integration.trouble.invalid':
+    'Outlook rechazó una petición de Tandem. No se cambió nada; los detalles ayudan a tu administrador.',
+  'integration.trouble.server':
+    'El servidor de Tandem no pudo completar la sincronización. No se ha perdido nada: vuelve a intentarlo en unos minutos.',
+  'integration.trouble.permanent':
+    'La sincronización se detuvo por un error que no se arregla reintentando. Los detalles ayudan a tu administrador.',
+  'integration.retry.throttled': 'Outlook ha pedido a Tandem que vaya más despacio.',
+  'integration.retry.unavailable': 'Outlook no responde ahora mismo.',
+  'integration.retry.timeout': 'Outlook está tardando demasiado en responder.',
+  'integration.retry.network': 'Ha fallado la conexión con Outlook.',
+  'integration.retry.in': 'Nuevo intento en {seconds} s (intento {attempt}).',
+  'integration.retry.now': 'Reintentando ahora (intento {attempt}).',
+  'integration.failedKinds': '{count} × {what}',
+  'integration.imported.calendar.one':
+    '1 de tus eventos se importó y no se sincroniza: los registros importados se sincronizan cuando una actualización masiva los ha tocado.',
+  'integration.imported.calendar.other':
+    '{count} de tus eventos se importaron y no se sincronizan: los registros importados se sincronizan cuando una actualización masiva los ha tocado.',
+  'integration.imported.contacts.one':
+    '1 de tus contactos se importó y no se sincroniza: los registros importados se sincronizan cuando una actualización masiva los ha tocado.',
+  'integration.imported.contacts.other':
+    '{count} de tus contactos se importaron y no se sincronizan: los registros importados se sincronizan cuando una actualización masiva los ha tocado.',
+  'integration.imported.include': 'Sincronizarlos también',
+  'integration.imported.included':
+    '{count} registros importados se sincronizarán a partir de la próxima sincronización.',
+  'integration.mapping.unsaved': 'Cambios sin guardar',
+  'integration.mapping.emptyTitle':
+    '¿Guardar una correspondencia que no sincroniza nombre, correo ni empresa?',
+  'integration.mapping.emptyBody':
+    'Nombre, apellidos, correo electrónico y empresa están todos en «No se sincroniza». Los contactos de Outlook no llevarían ninguno de ellos y no se podrían distinguir.',
+  'integration.mapping.emptySave': 'Guardar de todos modos',
+  'integration.mapping.emptyCancel': 'Volver',
+  'integration.conflicts.useGraph': 'Usar el valor de Outlook',
+  'integration.conflicts.useCrm': 'Usar el valor de Tandem',
+  'integration.conflicts.useGraphOne': 'Usar el valor de Outlook de {field}',
+  'integration.conflicts.useCrmOne': 'Usar el valor de Tandem de {field}',
+  'integration.conflicts.chosen':
+    'Tu elección está guardada en Tandem; la próxima sincronización la lleva a Outlook.',
+  'integration.yes': 'Sí',
+  'integration.no': 'No',
   'integration.outcome.done': 'Completada',
   'integration.outcome.partial':
     'Completada en parte: lo que falló se reintenta en la próxima sincronización',

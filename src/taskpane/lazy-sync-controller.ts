@@ -19,5 +19,7 @@ export function lazySyncController(options: SyncControllerOptions): SyncControll
     resetContactMapping: () => controller().then((c) => c.resetContactMapping()),
     conflicts: (resource, before) => controller().then((c) => c.conflicts(resource, before)),
     dismissConflict: (resource, id) => controller().then((c) => c.dismissConflict(resource, id)),
+    resolveConflict: (resource, id, use) => controller().then((c) => c.resolveConflict(resource, id, use)),
+    includeImported: (resource) => controller().then((c) => c.includeImported(resource)),
   };
 }

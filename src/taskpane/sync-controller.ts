@@ -6,14 +6,19 @@ import type { SyncPolicy } from '../sync/planner';
 import { ApiError } from './api-client';
 import {
   SYNC_RESOURCES,
+  SyncRunError,
+  troubleOf,
+  troubleOfStatus,
   type ConflictPage,
   type ContactMappingView,
   type LastRun,
   type MassDeleteRefusal,
   type ProgressListener,
+  type RetryNotice,
   type SyncController,
   type SyncNowResult,
   type SyncOverview,
+  type SyncProgress,
   type SyncRunOptions,
 } from './sync-views';
 
@@ -28,7 +33,13 @@ export interface SyncControllerOptions {
   fetch?: typeof fetch;
   /** Overrides for the Graph client (tests shorten the back-off). */
   graphClient?: (getToken: () => Promise<string>) => GraphClient;
+  /** How the Graph client waits before a retry (tests shorten it); default a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
+
+/** Imported records made eligible per mass update (the records API's bulk limit). */
+const MASS_UPDATE_BATCH = 1000;
 
 export function createSyncController(options: SyncControllerOptions): SyncController {
   return new HttpSyncController(options);
@@ -97,6 +108,36 @@ class HttpSyncController implements SyncController {
     await this.call('POST', `/api/sync/${resource}/conflicts/${encodeURIComponent(id)}/dismiss`);
   }
 
+  async resolveConflict(resource: SyncResource, id: string, use: 'crm' | 'graph'): Promise<void> {
+    await this.call('POST', `/api/sync/${resource}/conflicts/${encodeURIComponent(id)}/resolve`, { use });
+  }
+
+  async includeImported(resource: SyncResource): Promise<number> {
+    const records = resource === 'calendar' ? 'events' : 'contacts';
+    let included = 0;
+    // Each round takes a batch off the list; the bound stops a list that would not shrink.
+    for (let round = 0, rounds = 1; round < rounds; round++) {
+      const page = await this.call<{ ids: string[]; total: number }>(
+        'GET',
+        `/api/sync/${resource}/imported?limit=${MASS_UPDATE_BATCH}`,
+      );
+      if (round === 0) rounds = Math.ceil(page.total / MASS_UPDATE_BATCH);
+      if (page.ids.length === 0) break;
+      // An empty change that stamps them as mass-updated: their content stays as imported.
+      const { updated } = await this.call<{ updated: number }>('POST', `/api/${records}/mass-update`, {
+        ids: page.ids,
+        set: {},
+      });
+      included += updated;
+    }
+    return included;
+  }
+
+  /**
+   * One run of the engine, recorded as the last run whatever happens: a run that throws is recorded
+   * as failed with its trouble (unless another runner held the lease or the sync was off: those did
+   * not run) and comes back as `SyncRunError`.
+   */
   private async run(
     resource: SyncResource,
     how: 'activate' | 'sync',
@@ -104,16 +145,32 @@ class HttpSyncController implements SyncController {
     confirmedDeletions?: MassDeleteRefusal,
   ): Promise<LastRun> {
     const startedAt = new Date().toISOString();
-    const engine = await this.engine(resource, onProgress, confirmedDeletions);
-    const report = how === 'activate' ? await engine.activate() : await engine.sync();
+    const watch = new OutlookWatch(resource, onProgress, this.options.sleep, this.options.now);
+    let report;
+    try {
+      const engine = await this.engine(resource, watch, confirmedDeletions);
+      report = how === 'activate' ? await engine.activate() : await engine.sync();
+    } catch (error) {
+      const name = (error as { name?: unknown } | null)?.name;
+      if (name === 'SyncBusyError' || name === 'SyncNotEnabledError') throw error;
+      const details = error instanceof Error ? error.message : String(error);
+      const failed = new SyncRunError(troubleOf(error, watch.lastFailure), details);
+      await this.call('POST', `/api/sync/${resource}/runs`, {
+        mode: how === 'activate' ? 'initial' : 'incremental',
+        outcome: 'failed',
+        applied: {},
+        conflicts: 0,
+        failures: [],
+        refused: null,
+        startedAt,
+        error: { reason: failed.reason, message: details.slice(0, 2000) },
+      }).catch(() => undefined);
+      throw failed;
+    }
     return this.call<LastRun>('POST', `/api/sync/${resource}/runs`, { ...report, startedAt });
   }
 
-  private async engine(
-    resource: SyncResource,
-    onProgress?: ProgressListener,
-    confirmedDeletions?: MassDeleteRefusal,
-  ) {
+  private async engine(resource: SyncResource, watch?: OutlookWatch, confirmedDeletions?: MassDeleteRefusal) {
     // The engine loads on first use: the page opens without it, and most visits never run a sync.
     const [{ createGraphClient }, { HttpCrmPort }, { createSyncEngine }, { DEFAULT_POLICY }] =
       await Promise.all([
@@ -124,12 +181,14 @@ class HttpSyncController implements SyncController {
       ]);
     const { accounts, origin } = this.options;
     const graphToken = () => accounts.getToken('graph');
+    const fetchGraph = (input: string, init: RequestInit) => this.fetchImpl(input, init);
     const graph =
       this.options.graphClient?.(graphToken) ??
       createGraphClient({
         baseUrl: this.options.graphBaseUrl,
         getToken: graphToken,
-        fetch: (input, init) => this.fetchImpl(input, init),
+        fetch: watch ? watch.fetch(fetchGraph) : fetchGraph,
+        ...(watch ? { sleep: watch.sleep } : {}),
       });
     const crm = new HttpCrmPort({
       baseUrl: origin,
@@ -144,7 +203,7 @@ class HttpSyncController implements SyncController {
       graph,
       crm,
       ...(mapping ? { contactMapping: mapping.mapping, customFields: mapping.customFields } : {}),
-      ...(onProgress ? { onProgress } : {}),
+      ...(watch ? { onProgress: watch.progress } : {}),
       ...(confirmedDeletions ? { policy: confirmedPolicy(DEFAULT_POLICY, confirmedDeletions) } : {}),
     });
   }
@@ -192,4 +251,101 @@ function confirmedPolicy(defaults: SyncPolicy, confirmed: MassDeleteRefusal): Sy
     ...defaults,
     massDelete: { ...defaults.massDelete, maxShare: (total + 0.5) / confirmed.linked },
   };
+}
+
+/**
+ * Watches the Graph client of one run, so the page can say when Outlook is being retried: a failed
+ * answer (or a failed connection) followed by the client's wait becomes a retry notice with the
+ * reason and the time of the next attempt; the next good answer clears it.
+ */
+class OutlookWatch {
+  /** The trouble of the last failed attempt, kept for the run's error. */
+  lastFailure: RetryNotice['reason'] | undefined;
+  private failing: { reason: RetryNotice['reason']; status: number | null } | null = null;
+  private attempts = 0;
+  private current: SyncProgress;
+  private retry: RetryNotice | undefined;
+  private readonly delay: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(
+    resource: SyncResource,
+    private readonly listener: ProgressListener | undefined,
+    sleep?: (ms: number) => Promise<void>,
+    now?: () => number,
+  ) {
+    this.current = { resource, phase: 'lease', done: 0, total: 1 };
+    this.delay = sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = now ?? Date.now;
+  }
+
+  readonly progress = (progress: SyncProgress): void => {
+    this.current = progress;
+    this.emit();
+  };
+
+  readonly sleep = async (ms: number): Promise<void> => {
+    if (this.failing) {
+      this.attempts++;
+      this.retry = {
+        ...this.failing,
+        attempt: this.attempts + 1,
+        at: new Date(this.now() + ms).toISOString(),
+      };
+      this.failing = null;
+      this.emit();
+    }
+    await this.delay(ms);
+  };
+
+  fetch(inner: (input: string, init: RequestInit) => Promise<Response>) {
+    return async (input: string, init: RequestInit): Promise<Response> => {
+      let response: Response;
+      try {
+        response = await inner(input, init);
+      } catch (error) {
+        const timedOut = ['TimeoutError', 'AbortError'].includes(String((error as { name?: unknown })?.name));
+        this.failed(timedOut ? 'timeout' : 'network', null);
+        throw error;
+      }
+      const status = response.ok ? await batchFailure(input, response) : response.status;
+      if (status === null) this.recovered();
+      else if (status === 429 || status === 408 || status >= 500) {
+        this.failed(troubleOfStatus(status) as RetryNotice['reason'], status);
+      }
+      return response;
+    };
+  }
+
+  private failed(reason: RetryNotice['reason'], status: number | null): void {
+    this.failing = { reason, status };
+    this.lastFailure = reason;
+  }
+
+  private recovered(): void {
+    this.failing = null;
+    this.attempts = 0;
+    if (this.retry) {
+      this.retry = undefined;
+      this.emit();
+    }
+  }
+
+  private emit(): void {
+    this.listener?.(this.retry ? { ...this.current, retry: this.retry } : this.current);
+  }
+}
+
+/** The first temporary failure among a `$batch`'s answers (the batch itself answers 200), or null. */
+async function batchFailure(input: string, response: Response): Promise<number | null> {
+  if (!/\/\$batch(\?|$)/.test(input)) return null;
+  try {
+    const body = (await response.clone().json()) as { responses?: { status?: unknown }[] };
+    const failed = (body.responses ?? []).find(
+      (r) => typeof r.status === 'number' && (r.status === 429 || r.status >= 500),
+    );
+    return failed ? (failed.status as number) : null;
+  } catch {
+    return null;
+  }
 }

@@ -2,7 +2,14 @@ import type { ContactFieldMapping } from '../domain/contact-field-mapping';
 import type { SyncProgress } from '../sync/engine';
 import type { SyncResource } from '../sync/model';
 import type { PlanRefusal } from '../sync/planner';
-import type { ConflictPage, ContactMappingView, LastRun, SyncOverview } from '../sync/sync-views';
+import type { PortErrorKind } from '../sync/ports';
+import type {
+  ConflictPage,
+  ContactMappingView,
+  LastRun,
+  SyncOverview,
+  SyncTrouble,
+} from '../sync/sync-views';
 
 /** What the "Microsoft integration" page works with: the server's answers and the page's controller. */
 
@@ -13,7 +20,94 @@ export * from '../sync/sync-views';
 export type SyncNowResult =
   { resource: SyncResource; run: LastRun } | { resource: SyncResource; error: unknown };
 
-export type ProgressListener = (progress: SyncProgress) => void;
+/**
+ * Outlook failed an attempt and the Graph client waits before trying again: why, and when the next
+ * attempt goes (ISO time), counting attempts since the last answer that succeeded.
+ */
+export interface RetryNotice {
+  reason: Extract<SyncTrouble, 'throttled' | 'unavailable' | 'timeout' | 'network'>;
+  /** The HTTP status that failed, when Outlook answered at all. */
+  status: number | null;
+  attempt: number;
+  at: string;
+}
+
+/** The engine's progress, and while Outlook is being retried, the retry. */
+export type SyncProgressView = SyncProgress & { retry?: RetryNotice };
+
+export type ProgressListener = (progress: SyncProgressView) => void;
+
+/**
+ * A run that stopped on an error: the trouble in the closed set the page words for people, and the
+ * raw error behind "Details". Its outcome is recorded as the last run. Matched by name across bundles.
+ */
+export class SyncRunError extends Error {
+  constructor(
+    readonly reason: SyncTrouble,
+    readonly details: string,
+  ) {
+    super(details);
+    this.name = 'SyncRunError';
+  }
+}
+
+export function isSyncRunError(error: unknown): error is SyncRunError {
+  return error instanceof Error && error.name === 'SyncRunError' && 'reason' in error;
+}
+
+/** Port failures other than `temporary` (whose wording depends on what failed) in the page's set. */
+const KIND_TROUBLE: Record<Exclude<PortErrorKind, 'temporary'>, SyncTrouble> = {
+  cursorExpired: 'cursorExpired',
+  auth: 'auth',
+  notFound: 'notFound',
+  conflict: 'conflict',
+  invalid: 'invalid',
+  permanent: 'permanent',
+};
+
+/** The trouble of an HTTP status, for failures seen as answers (Graph's or the server's). */
+export function troubleOfStatus(status: number): SyncTrouble {
+  if (status === 429) return 'throttled';
+  if (status === 408 || status === 504) return 'timeout';
+  if (status >= 500) return 'unavailable';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'notFound';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 410) return 'cursorExpired';
+  return status >= 400 ? 'invalid' : 'permanent';
+}
+
+/**
+ * Why a run failed, from what it threw: a port error's kind (a temporary one worded by the Outlook
+ * failure last seen, or as the server's when the companion API failed), a server answer's status, or
+ * a network failure.
+ */
+export function troubleOf(error: unknown, lastOutlookFailure?: RetryNotice['reason']): SyncTrouble {
+  const { name, kind, status, message } = (error ?? {}) as {
+    name?: unknown;
+    kind?: unknown;
+    status?: unknown;
+    message?: unknown;
+  };
+  const text = typeof message === 'string' ? message : '';
+  if (name === 'ApiError' && typeof status === 'number') {
+    return status >= 500 ? 'server' : troubleOfStatus(status);
+  }
+  if (name === 'PortError' || name === 'GraphError') {
+    if (kind === 'temporary') {
+      if (/^\w+ \/api\//.test(text)) return 'server';
+      if (typeof status === 'number') return troubleOfStatus(status);
+      if (lastOutlookFailure) return lastOutlookFailure;
+      const answered = /: (\d{3}) /.exec(text);
+      return answered ? troubleOfStatus(Number(answered[1])) : 'network';
+    }
+    if (typeof kind === 'string' && kind in KIND_TROUBLE) {
+      return KIND_TROUBLE[kind as keyof typeof KIND_TROUBLE];
+    }
+  }
+  if (error instanceof TypeError) return 'network';
+  return 'permanent';
+}
 
 /** What the mass-delete guard stopped: the deletions per side, of how many synced items. */
 export type MassDeleteRefusal = PlanRefusal;
@@ -33,7 +127,10 @@ export interface SyncRunOptions {
  */
 export interface SyncController {
   overview(): Promise<SyncOverview>;
-  /** Turns the sync on and runs the initial sync here, with the user's own tokens; records the run. */
+  /**
+   * Turns the sync on and runs the initial sync here, with the user's own tokens; records the run.
+   * A run that stops on an error is recorded as failed and throws `SyncRunError`.
+   */
   activate(resource: SyncResource, onProgress?: ProgressListener): Promise<LastRun>;
   /** Runs an active sync; records the run. */
   sync(resource: SyncResource, onProgress?: ProgressListener, options?: SyncRunOptions): Promise<LastRun>;
@@ -46,4 +143,11 @@ export interface SyncController {
   resetContactMapping(): Promise<ContactMappingView>;
   conflicts(resource: SyncResource, before?: string): Promise<ConflictPage>;
   dismissConflict(resource: SyncResource, id: string): Promise<void>;
+  /**
+   * Keeps one side's value of a conflict: written into the Tandem record as an edit (the next run
+   * carries it to Outlook) and the conflict closes.
+   */
+  resolveConflict(resource: SyncResource, id: string, use: 'crm' | 'graph'): Promise<void>;
+  /** Mass-updates the user's imported records that do not sync, so they sync from the next run; how many. */
+  includeImported(resource: SyncResource): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import { controllerSyncRunner } from '../../src/commands/sync-now-runner';
 import { runSyncNow, type NotificationSink } from '../../src/commands/sync-now';
 import { SyncBusyError } from '../../src/sync/engine';
-import type { SyncNowResult } from '../../src/taskpane/sync-controller';
+import { SyncRunError, type SyncNowResult } from '../../src/taskpane/sync-controller';
 import { aLastRun } from '../taskpane/support/fake-sync-controller';
 
 /** The ribbon's "Sync now" over the controller: one short notification for every enabled sync. */
@@ -68,4 +68,26 @@ test('when no sync could run, the notification is an error with the reason', asy
     { message: 'Syncing with Tandem…', type: 'info' },
     { message: 'Sync failed: Sign in to continue.', type: 'error' },
   ]);
+});
+
+test('a run that failed is worded for people, never the raw Graph error', async () => {
+  const raw = 'GET /graph/v1.0/me/calendars/AAMk/calendarView/delta: 503 serviceNotAvailable';
+  const { shown, notifications } = sink();
+  const runner = controllerSyncRunner(
+    controller([{ resource: 'calendar', error: new SyncRunError('unavailable', raw) }]),
+  );
+  await runSyncNow(notifications, runner, 'en-US');
+  expect(shown.at(-1)).toEqual({
+    message: 'Sync failed: Calendar: Outlook is not available, try again in a few minutes',
+    type: 'error',
+  });
+  expect(
+    await controllerSyncRunner(
+      controller([
+        { resource: 'calendar', run: aLastRun({ applied: {} }) },
+        { resource: 'contacts', error: new SyncRunError('auth', raw) },
+      ]),
+      'es',
+    )(),
+  ).toEqual({ summary: 'Calendario: al día · Contactos: vuelve a iniciar sesión en Outlook' });
 });

@@ -219,3 +219,143 @@ test('the same page in dark, and in Spanish', async () => {
   await screenshot(es, 'integration-es');
   await es.context().close();
 });
+
+/** A page of the add-in signed in as the admin, on the integration tab, in a language and theme. */
+async function integrationPage(lang: 'en' | 'es', theme: 'light' | 'dark'): Promise<Page> {
+  const page = await openTaskpane(browser, `${product.base}/taskpane.html`, {
+    theme,
+    lang: lang === 'es' ? 'es-ES' : 'en-US',
+  });
+  if (lang === 'en') {
+    await signIn(page);
+  } else {
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByRole('tab', { name: 'Integración con Microsoft' }).click();
+    await page.getByRole('switch', { name: 'Sincronización de contactos' }).waitFor();
+  }
+  return page;
+}
+
+/** Elements of the integration page reaching past the window's right edge. */
+const widerThanPage = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('section.tandem-screen *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}`,
+      )
+      .slice(0, 5),
+  );
+
+const overflowsSideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+test('Outlook down, imported contacts, a conflict on an address: the page says what happens and offers what to do', async () => {
+  // Contact sync is on from the first test. A contact with an address, changed on both sides.
+  const pau = await call('/api/contacts', 'crm', 'POST', {
+    firstName: 'Pau',
+    lastName: 'Roca',
+    mailingAddress: { street: 'Carrer de Mallorca 401', city: 'Barcelona', postalCode: '08013' },
+  });
+  await call('/api/contacts/import', 'crm', 'POST', {
+    records: [{ firstName: 'Iker' }, { firstName: 'Maite' }, { firstName: 'Nerea' }],
+  });
+  const page = await integrationPage('en', 'light');
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByRole('button', { name: 'Sync now', disabled: false }).waitFor();
+  const inOutlook = (await tandemContainer('contacts'))!.find((c) => c.givenName === 'Pau');
+  await call(`/api/contacts/${pau.id}`, 'crm', 'PATCH', {
+    mailingAddress: { street: 'Carrer de Mallorca 402', city: 'Barcelona', postalCode: '08013' },
+  });
+  await call(`/graph/v1.0/me/contacts/${inOutlook.id}`, 'graph', 'PATCH', {
+    businessAddress: { street: 'Gran Via 1', city: 'Madrid', postalCode: '28013', countryOrRegion: 'Spain' },
+  });
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const conflicts = page.getByRole('list', { name: 'Conflicts' });
+  await conflicts.getByText('Gran Via 1, 28013 Madrid, Spain').waitFor();
+  await conflicts.getByText('Carrer de Mallorca 402, 08013 Barcelona').waitFor();
+  await page.getByText(/^3 of your contacts were imported and do not sync/).waitFor();
+
+  // Outlook answers 503 to every delta read: the card says it is retrying, why, and when.
+  await call('/sandbox/admin/faults', 'crm', 'PUT', {
+    user: ADMIN,
+    rules: [{ kind: 'unavailable', route: 'delta', every: 1, retryAfterSeconds: 2 }],
+  });
+  try {
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page
+      .getByText(/^Outlook is not answering right now\. Trying again (in \d s|now) \(attempt \d\)\.$/)
+      .waitFor();
+    await screenshot(page, 'integration-retrying-light');
+    const alert = page
+      .getByRole('alert')
+      .filter({ hasText: 'Outlook (Microsoft 365) is not available right now' });
+    await alert.waitFor({ timeout: 60_000 });
+  } finally {
+    await call('/sandbox/admin/faults', 'crm', 'PUT', { user: ADMIN, rules: [] });
+  }
+  const card = page.getByRole('group', { name: 'Contact sync' });
+  await card.getByText(/Last sync .* · Failed/).waitFor();
+  expect(await card.getByText(/Completed|Nothing needed changing/).count()).toBe(0);
+  // The raw error waits behind Details, and wraps at 320 px instead of running off the edge.
+  await page.setViewportSize({ width: 320, height: 760 });
+  await card.getByText('Details').click();
+  await card.getByText(/503 serviceNotAvailable/).waitFor();
+  expect(await overflowsSideways(page)).toBe(false);
+  await screenshot(page, 'integration-failed-details-320-light');
+  expect(await seriousA11yViolations(page)).toEqual([]);
+
+  // The same page in both languages and themes, narrow and wide.
+  for (const lang of ['en', 'es'] as const) {
+    for (const theme of ['light', 'dark'] as const) {
+      const other = await integrationPage(lang, theme);
+      await other.getByRole('list', { name: lang === 'en' ? 'Conflicts' : 'Conflictos' }).waitFor();
+      for (const width of [320, 1280]) {
+        await other.setViewportSize({ width, height: 900 });
+        await other.waitForTimeout(200);
+        await screenshot(other, `integration-review-${lang}-${theme}-${width}`);
+        if (width === 320) expect(await widerThanPage(other)).toEqual([]);
+      }
+      await other.context().close();
+    }
+  }
+
+  // A mapping that syncs no name, email or company: asked first; going back saves nothing.
+  await page.setViewportSize({ width: 400, height: 760 });
+  for (const field of ['First name', 'Last name', 'Email', 'Company']) {
+    await page.getByRole('combobox', { name: `Outlook field for ${field}` }).selectOption('');
+  }
+  await page.getByText('Unsaved changes').waitFor();
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  const empty = page.getByRole('alertdialog', {
+    name: 'Save a mapping that syncs no name, email or company?',
+  });
+  await empty.waitFor();
+  await page.waitForTimeout(400); // the dialog's opening animation
+  await screenshot(page, 'integration-mapping-empty-light');
+  await empty.getByRole('button', { name: 'Go back' }).click();
+  await empty.waitFor({ state: 'hidden' });
+  expect((await call('/api/sync/contacts/mapping', 'crm')).isDefault).toBe(true);
+  await page.getByRole('button', { name: 'Reset to default' }).click();
+  await page.getByText('Default mapping', { exact: true }).waitFor();
+
+  // Keep Outlook's address: the next sync carries it, both sides agree.
+  await conflicts.getByRole('button', { name: 'Use the Outlook value of Mailing address' }).click();
+  await page.getByText('Your choice is saved in Tandem; the next sync takes it to Outlook.').waitFor();
+  expect((await call(`/api/contacts/${pau.id}`, 'crm')).mailingAddress).toMatchObject({
+    street: 'Gran Via 1',
+    city: 'Madrid',
+  });
+  // The imported contacts join the sync.
+  await card.getByRole('button', { name: 'Sync them too' }).click();
+  await page.getByText('3 imported records will sync from the next sync on.').waitFor();
+  await page.getByRole('button', { name: 'Sync now', disabled: false }).click();
+  await card.getByText('Added to Outlook: 3').waitFor({ timeout: 60_000 });
+  await card.getByText(/Last sync .* · Completed/).waitFor();
+  const after = (await tandemContainer('contacts'))!;
+  expect(after.find((c) => c.givenName === 'Pau')?.businessAddress).toMatchObject({ street: 'Gran Via 1' });
+  expect(after.map((c) => c.givenName)).toEqual(expect.arrayContaining(['Iker', 'Maite', 'Nerea']));
+  await screenshot(page, 'integration-after-review-light');
+  await page.context().close();
+});

@@ -3,6 +3,7 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { sandboxMailTransport } from '../../src/cli/serve';
 import { createGraphSandbox, type GraphSandbox, type MessageRecord } from '../../src/sandbox';
+import type { IssueTokenExtra } from '../../src/sandbox/graph-sandbox';
 import { buildApp } from '../../src/server/app';
 import type { Store } from '../../src/server/db/store';
 import type { MailTransport } from '../../src/server/mail/mail-transport';
@@ -33,6 +34,8 @@ export interface OnboardingHarness {
   tenant(userCount?: number): SandboxTenant;
   /** `app.inject` with a sandbox-issued CRM token of that user. */
   as(upn: string): ReturnType<typeof as>;
+  /** The same with claims the user's tenant chose, e.g. another `email`, or `xms_edov` false. */
+  asWith(upn: string, claims: Pick<IssueTokenExtra, 'email' | 'emailVerified'>): ReturnType<typeof as>;
   /** Delivers the outbox, then answers the mails the address received. */
   mailsTo(address: string): Promise<MessageRecord[]>;
   close(): Promise<void>;
@@ -84,6 +87,7 @@ export async function startOnboarding(
       return { id, domain, admin, users };
     },
     as: (upn) => as(app, { token: sandbox.issueToken(upn, 'crm') }),
+    asWith: (upn, claims) => as(app, { token: sandbox.issueToken(upn, 'crm', claims) }),
     async mailsTo(address) {
       while ((await sender.runOnce()) > 0);
       return sandbox.mailbox(address);

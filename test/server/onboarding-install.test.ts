@@ -98,12 +98,12 @@ test('a tenant is installed once: a second administrator is told, and other user
   });
 });
 
-test('a user whose email already has a CRM account goes straight into it', async () => {
+test('a user whose email already has a CRM account of their own tenant goes straight into it', async () => {
   const tenant = h.tenant();
   const email = tenant.users[0]!;
-  // A CRM account registered on that email before Microsoft 365 was connected.
+  // A CRM account registered on that email before its users signed in with Microsoft 365.
   const existing = await createOrganisation(h.store.db, {
-    tenantId: null,
+    tenantId: tenant.id,
     name: 'Existing CRM',
     edition: 'paid',
     admin: { email: `owner-${tenant.id}@elsewhere.example`, displayName: 'Owner' },
@@ -127,16 +127,15 @@ test('a user whose email already has a CRM account goes straight into it', async
   const install = await h.as(tenant.admin).post('/api/onboarding/install', TERMS);
   expect(install.statusCode).toBe(200);
   expect(install.json()).toEqual({ created: false, orgId: existing.orgId, userId: adminAccount });
-  expect(await orgOfTenant(tenant.id)).toBeUndefined();
+  expect((await orgOfTenant(tenant.id))?.id).toBe(existing.orgId);
 });
 
 test('a same-email account already tied to another Microsoft 365 identity is not taken over', async () => {
-  const tenant = h.tenant();
   const other = h.tenant();
   await h.as(other.admin).post('/api/onboarding/install', TERMS);
-  // A user of another tenant carrying the same email address.
+  // Another user of the organisation's tenant carrying the same email address.
   const lookalike = h.sandbox.addUser({
-    tenant: tenant.id,
+    tenant: other.id,
     userPrincipalName: `copy-${other.id.slice(0, 6)}`,
   });
   await h.store.db

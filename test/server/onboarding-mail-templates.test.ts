@@ -24,6 +24,7 @@ const params: { [K in TemplateName]: TemplateParams[K] } = {
   join_approved: { orgName: 'Contoso', link: 'https://tandem.test/taskpane.html' },
   join_rejected: { orgName: 'Contoso' },
   association_code: { code: '042917', minutes: 15 },
+  address_code: { code: '042917', minutes: 15 },
 };
 
 test.each(Object.keys(params) as TemplateName[])(
@@ -34,7 +35,9 @@ test.each(Object.keys(params) as TemplateName[])(
     expect(en.subject).not.toBe(es.subject);
     expect(en.text).not.toBe(es.text);
     for (const mail of [en, es]) {
-      expect(mail.subject).toContain(name === 'association_code' ? '042917' : 'Contoso');
+      expect(mail.subject).toContain(
+        name === 'association_code' || name === 'address_code' ? '042917' : 'Contoso',
+      );
       expect(mail.text).not.toMatch(/<[a-z]+[^>]*>/i);
       expect(mail.text).not.toContain('undefined');
       const link = (params[name] as { link?: string }).link;

@@ -58,8 +58,22 @@ function report(overrides: Partial<SyncReport> = {}): SyncReport {
 describe('status and last runs', () => {
   test('nothing set up: both resources off, no last run', async () => {
     expect((await member(0).get('/api/sync')).json()).toEqual({
-      calendar: { enabled: false, initialDone: false, running: false, lastRun: null, openConflicts: 0 },
-      contacts: { enabled: false, initialDone: false, running: false, lastRun: null, openConflicts: 0 },
+      calendar: {
+        enabled: false,
+        initialDone: false,
+        running: false,
+        lastRun: null,
+        openConflicts: 0,
+        importedNotSynced: 0,
+      },
+      contacts: {
+        enabled: false,
+        initialDone: false,
+        running: false,
+        lastRun: null,
+        openConflicts: 0,
+        importedNotSynced: 0,
+      },
     });
   });
 
@@ -85,6 +99,7 @@ describe('status and last runs', () => {
       initialDone: false,
       running: false,
       openConflicts: 0,
+      importedNotSynced: 0,
       lastRun: {
         at: expect.any(String),
         startedAt: '2026-11-25T10:00:00.000Z',

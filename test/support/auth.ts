@@ -10,6 +10,8 @@ export interface TestIdentity {
   email: string;
   name?: string;
   roles?: string[];
+  /** Entra's `xms_edov` on the email claim; default true. */
+  emailVerified?: boolean;
 }
 
 /** A signing key and its JWKS, standing in for Entra ID's until the sandbox issuer is used. */
@@ -19,7 +21,14 @@ export async function createTestIssuer() {
   const keys = createLocalJWKSet({ keys: [jwk] });
   async function sign(
     who: TestIdentity,
-    overrides: { issuer?: string; audience?: string; expiresIn?: string | number; key?: CryptoKey } = {},
+    overrides: {
+      issuer?: string;
+      audience?: string;
+      expiresIn?: string | number;
+      key?: CryptoKey;
+      /** Claims to set or (with `undefined`) leave out. */
+      claims?: Record<string, unknown>;
+    } = {},
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
@@ -27,10 +36,12 @@ export async function createTestIssuer() {
       oid: who.objectId,
       preferred_username: who.email,
       email: who.email,
+      xms_edov: who.emailVerified ?? true,
       name: who.name ?? who.email,
       wids: who.roles ?? [],
       scp: 'access_as_user',
       ver: '2.0',
+      ...overrides.claims,
     })
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
       .setIssuer(overrides.issuer ?? TEST_ISSUER.replace('{tenantid}', who.tenantId))

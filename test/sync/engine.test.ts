@@ -395,3 +395,82 @@ describe('lease, crashes and retries', () => {
     expect(crm.links.size).toBe(1);
   });
 });
+
+describe('one bad item never blocks the others', () => {
+  const crmNames = (crm: FakeCrm) => [...crm.records.values()].map((r) => r.snapshot.name).sort();
+
+  test('a record the CRM refuses fails alone: the healthy changes commit and the cursors move on', async () => {
+    const { graph, crm, engine } = setup();
+    await engine().activate();
+    const bad = graph.userCreate({ name: 'Refused' });
+    graph.userCreate({ name: 'Ann' });
+    graph.userCreate({ name: 'Ben' });
+    const commit = crm.commit.bind(crm);
+    crm.commit = async (commits) => {
+      const refused = commits.map((c) => c.record?.op === 'create' && c.record.snapshot.name === 'Refused');
+      const answered = await commit(commits.filter((_, i) => !refused[i]));
+      let next = 0;
+      return refused.map((r) =>
+        r
+          ? { ok: false as const, error: { kind: 'invalid' as const, message: 'name: refused' } }
+          : answered[next++]!,
+      );
+    };
+    const cursor = crm.state.graphCursor;
+    const report = await engine().sync();
+    expect(report.outcome).toBe('done');
+    expect(report.applied).toEqual({ createCrm: 2 });
+    expect(report.failures).toEqual([
+      { action: 'createCrm', id: bad, kind: 'invalid', message: 'name: refused' },
+    ]);
+    expect(crmNames(crm)).toEqual(['Ann', 'Ben']);
+    expect(crm.state.graphCursor).not.toBe(cursor);
+  });
+
+  test('an Outlook item whose content does not map is reported; the others arrive', async () => {
+    const { graph, crm, engine } = setup();
+    await engine().activate();
+    const bad = graph.userCreate({ name: 'Unmappable' });
+    graph.userCreate({ name: 'Ann' });
+    const changes = graph.changes.bind(graph);
+    graph.changes = async (...args) => {
+      const read = await changes(...args);
+      const unreadable = read.changes.some((c) => c.graphId === bad)
+        ? [{ graphId: bad, message: 'Graph event has no start' }]
+        : [];
+      return { ...read, changes: read.changes.filter((c) => c.graphId !== bad), unreadable };
+    };
+    const report = await engine().sync();
+    expect(report.outcome).toBe('done');
+    expect(report.applied).toEqual({ createCrm: 1 });
+    expect(report.failures).toEqual([
+      { action: 'createCrm', id: bad, kind: 'invalid', message: 'Graph event has no start' },
+    ]);
+    expect(crmNames(crm)).toEqual(['Ann']);
+  });
+});
+
+describe('what a run counts', () => {
+  test('re-reading both sides after a mapping change counts only real writes, not refreshed links', async () => {
+    const { crm, engine } = setup();
+    const a = crm.userCreate({ name: 'Ada' });
+    crm.userCreate({ name: 'Bob' });
+    await engine().activate();
+    // The links hold content read under the old mapping; the next run re-reads every linked item.
+    for (const [crmId, link] of crm.links)
+      crm.links.set(crmId, { ...link, snapshot: { ...link.snapshot, title: 'x' } });
+    crm.state = { ...crm.state, graphCursor: null };
+    const changesOf = crm.changes.bind(crm);
+    crm.changes = async (cursor) => ({
+      ...(await changesOf(cursor)),
+      changes: await crm.getRecords([...crm.links.keys()]),
+    });
+    const refreshed = await engine().sync();
+    expect(refreshed.outcome).toBe('done');
+    expect(refreshed.applied).toEqual({});
+    expect([...crm.links.values()].map((l) => l.snapshot.title)).toEqual([undefined, undefined]);
+
+    crm.userEdit(a, { name: 'Ada Lovelace' });
+    expect((await engine().sync()).applied).toEqual({ update: 1 });
+  });
+});

@@ -260,3 +260,72 @@ test('a delta asks for the links of the items it brought; a full listing for eve
   await port.changes('folder', null, linksOf);
   expect(asked).toEqual([['g1'], undefined]);
 });
+
+describe('text Outlook stores and the CRM cannot', () => {
+  test('NUL and lone surrogates read from Graph become U+FFFD, in the snapshot and the version kept', async () => {
+    const { client, port } = setUp();
+    const item = client.add('g1', 'k1', {
+      givenName: 'Ana\u0000Lucía',
+      surname: 'Ruiz\uD800',
+      companyName: '\uDC00Co',
+    });
+    client.deltaItems = [item];
+    const { changes } = await port.changes('folder', 'delta-1', async () => [link('g1', {}, 'k1')]);
+    expect(changes).toEqual([
+      expect.objectContaining({
+        graphId: 'g1',
+        snapshot: expect.objectContaining({
+          firstName: 'Ana\uFFFDLucía',
+          lastName: 'Ruiz\uFFFD',
+          accountName: '\uFFFDCo',
+        }),
+      }),
+    ]);
+    // A well-formed pair (an emoji) is left as it is.
+    const emoji = client.add('g2', 'k1', { givenName: 'Zoë 🙂' });
+    client.deltaItems = [emoji];
+    const again = await port.changes('folder', 'delta-2', async () => [link('g2', {}, 'k1')]);
+    expect(again.changes[0]).toMatchObject({ snapshot: { firstName: 'Zoë 🙂' } });
+  });
+
+  test('an item whose content the mapping refuses is reported as unreadable; the others are read', async () => {
+    const client = new FakeGraphClient();
+    const refusing = {
+      ...mapper,
+      fromGraph: (c: GraphContact) => {
+        if (c.givenName === 'Broken') throw new Error('birthday is not a date');
+        return mapper.fromGraph(c);
+      },
+    };
+    const port = createContactsGraphPort({ client, mapper: refusing });
+    client.deltaItems = [client.add('g1', 'k1', { givenName: 'Broken' }), client.add('g2', 'k1')];
+    const read = await port.changes('folder', 'delta-1', async () => [
+      link('g1', {}, 'k0'),
+      link('g2', {}, 'k0'),
+    ]);
+    expect(read.changes.map((c) => c.graphId)).toEqual(['g2']);
+    expect(read.unreadable).toEqual([{ graphId: 'g1', message: 'birthday is not a date' }]);
+  });
+});
+
+test('the port reads the time of its delta read from the clock it is given', async () => {
+  const client = new FakeGraphClient();
+  // Our clock says the run began on 1 June 2026; Outlook last changed the item at 09:00 that day.
+  const runStart = Date.parse('2026-06-01T12:00:00Z');
+  const port = createContactsGraphPort({ client, mapper, now: () => runStart });
+  const item = client.add('g1', 'k9', {
+    jobTitle: 'Outlook title',
+    lastModifiedDateTime: '2026-06-01T09:00:00Z',
+  });
+  const base = { ...mapper.fromGraph(item), title: 'Linked title' };
+  await port.changes('folder', 'delta-1', async () => []);
+  const [outcome] = await port.write('folder', [update('g1', base, 'k1', { phone: '+34 600 000 000' })]);
+  expect(outcome!.ok).toBe(true);
+
+  // On a clock that says the run began at 09:01, the same change raced the run: it waits.
+  const racing = createContactsGraphPort({ client, mapper, now: () => Date.parse('2026-06-01T09:01:00Z') });
+  client.edit('g1', { lastModifiedDateTime: '2026-06-01T09:00:00Z' });
+  await racing.changes('folder', 'delta-1', async () => []);
+  const [raced] = await racing.write('folder', [update('g1', base, 'k1', { phone: '+34 600 000 001' })]);
+  expect(raced).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+});

@@ -4,7 +4,8 @@ import { findActor } from '../../src/server/plugins/auth';
 import { RecordService } from '../../src/server/services/record-service';
 import { openUserCrmPort } from '../../src/server/services/sync-settings-port';
 import { SyncBusyError, SyncEngine } from '../../src/sync/engine';
-import { CRM_HTTP_LIMITS, HttpCrmPort, kindOfStatus } from '../../src/sync/http-crm-port';
+import { CRM_HTTP_LIMITS, HttpCrmPort } from '../../src/sync/http-crm-port';
+import { kindOfStatus } from '../../src/sync/port-errors';
 import type { SyncResource } from '../../src/sync/model';
 import { PortError, type CrmCommit, type CrmPort } from '../../src/sync/ports';
 import { createTestApp, type TestApp } from '../support/app';
@@ -378,6 +379,38 @@ describe('HttpCrmPort over HTTP', () => {
     expect(links).toHaveLength(n - 1);
     const first = outcomes[0]!;
     expect(first.ok && links.find((l) => l.crmId === first.value.crmId)?.graphId).toBe('g-0');
+  });
+
+  test('a call of commits the server refuses whole (one commit breaks its rules) is split: only that commit fails', async () => {
+    const user = tenant.members[1]!;
+    const spy = counting();
+    // A server whose validation refuses the whole body for one bad value, as schema checks do.
+    const refusing: typeof fetch = (input, init) =>
+      String(init?.body).includes('Refused')
+        ? Promise.resolve(
+            Response.json({ error: { message: 'commits: a name is refused' } }, { status: 400 }),
+          )
+        : spy.fetch(input, init);
+    const crm = httpPort(user, 'contacts', refusing);
+    const names = ['Ann', 'Ben', 'Refused', 'Cy', 'Di'];
+    const commits: CrmCommit[] = names.map((firstName, i) => ({
+      record: { op: 'create', snapshot: { firstName } },
+      link: { op: 'save', graphId: `split-${i}`, snapshot: { firstName }, changeKey: null },
+    }));
+    const outcomes = await crm.commit(commits);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, false, true, true]);
+    expect(outcomes[2]).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid', message: expect.stringContaining('refused') },
+    });
+    expect((await crm.loadLinks()).map((l) => l.graphId).sort()).toEqual([
+      'split-0',
+      'split-1',
+      'split-3',
+      'split-4',
+    ]);
+    // Only the parts without the refused commit reached the server, each once.
+    expect(spy.calls.filter((c) => c.endsWith('/commits'))).toHaveLength(2);
   });
 
   test('a whole initial sync costs a handful of round trips, whatever the number of records', async () => {

@@ -4,7 +4,13 @@ import { decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } f
 export interface Identity {
   tenantId: string;
   objectId: string;
+  /** A hint for finding and greeting, never proof of who the caller is (see `email-trust.ts`). */
   email: string;
+  /**
+   * The token's `email` claim carries Entra's `xms_edov` (the owner of the address's domain is
+   * verified) set true. Without it, the address is whatever the token's tenant chose to put there.
+   */
+  emailVerified: boolean;
   name: string;
   /** Directory role template ids (`wids`). */
   roles: string[];
@@ -52,14 +58,16 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw new InvalidTokenError(describeJoseError(error));
     }
     const oid = payload.oid;
-    const email =
-      stringClaim(payload.email) ?? stringClaim(payload.preferred_username) ?? stringClaim(payload.upn);
+    const emailClaim = stringClaim(payload.email);
+    const email = emailClaim ?? stringClaim(payload.preferred_username) ?? stringClaim(payload.upn);
     if (typeof oid !== 'string' || !oid) throw new InvalidTokenError('The token has no object id.');
     if (!email) throw new InvalidTokenError('The token carries no email address.');
     return {
       tenantId: tid,
       objectId: oid,
       email: email.toLowerCase(),
+      // Only the `email` claim is covered by `xms_edov`; a username fallback is never verified.
+      emailVerified: emailClaim !== undefined && isTrue(payload.xms_edov),
       name: stringClaim(payload.name) ?? email,
       roles: Array.isArray(payload.wids)
         ? payload.wids.filter((w): w is string => typeof w === 'string')
@@ -67,6 +75,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       scopes: typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [],
     };
   };
+}
+
+/** Entra writes boolean optional claims as `true`, and some token versions as `1` or `"1"`. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 'true';
 }
 
 function stringClaim(value: unknown): string | undefined {

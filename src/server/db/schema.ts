@@ -187,6 +187,8 @@ export interface AssociationCodesTable {
   org_id: string | null;
   target_user_id: string | null;
   email: string;
+  /** Set when the code proves the address of this invitation rather than an account's. */
+  invitation_id: string | null;
   code_hash: string;
   attempts: Generated<number>;
   created_at: Timestamp;
@@ -222,6 +224,13 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
+/** Hits per key of the route limiter, shared by every server replica. */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: Timestamp;
+}
+
 export interface Database {
   orgs: OrgsTable;
   profiles: ProfilesTable;
@@ -240,4 +249,5 @@ export interface Database {
   association_codes: AssociationCodesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  rate_limits: RateLimitsTable;
 }

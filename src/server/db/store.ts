@@ -33,10 +33,21 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    // An idle connection the server ends (a restart, a failover, an administrator) is dropped from the
-    // pool and replaced on the next query; unhandled, its error would take the whole process down.
-    pool.on('error', (error) => console.warn(`A database connection was closed: ${error.message}`));
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A database that does not answer fails the request (503) instead of holding it forever.
+      connectionTimeoutMillis: 10_000,
+    });
+    // A connection the server ends (a restart, a failover, an administrator) must never take the process
+    // down. Idle, the pool reports it here and drops it; checked out, its query fails (the request answers
+    // 503, see http-errors.ts), the pool sees it is no longer queryable on release and replaces it.
+    // The pool listens for a client's errors only while it is idle; this listener stays for its whole life.
+    pool.on('connect', (client) =>
+      client.on('error', (error) => console.warn(`A database connection was closed: ${error.message}`)),
+    );
+    // An idle client's error is re-emitted by the pool: already reported above, it must not go unhandled.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return finishOpen(db, 'postgres');
   }

@@ -14,6 +14,7 @@ export interface TemplateParams {
   join_approved: { orgName: string; link: string };
   join_rejected: { orgName: string };
   association_code: { code: string; minutes: number };
+  address_code: { code: string; minutes: number };
 }
 
 export type TemplateName = keyof TemplateParams;
@@ -82,6 +83,14 @@ const en: Templates = {
       `It expires in ${p.minutes} minutes. If you did not ask for it, ignore this message.`,
     ].join('\n'),
   }),
+  address_code: (p) => ({
+    subject: `Your Tandem code: ${p.code}`,
+    text: [
+      `Enter this code in Tandem to confirm that this email address is yours and accept your invitation: ${p.code}`,
+      '',
+      `It expires in ${p.minutes} minutes. If you did not ask for it, ignore this message.`,
+    ].join('\n'),
+  }),
 };
 
 const es: Templates = {
@@ -128,6 +137,14 @@ const es: Templates = {
       `Caduca en ${p.minutes} minutos. Si no lo has pedido, ignora este mensaje.`,
     ].join('\n'),
   }),
+  address_code: (p) => ({
+    subject: `Tu código de Tandem: ${p.code}`,
+    text: [
+      `Introduce este código en Tandem para confirmar que esta dirección de correo es tuya y aceptar tu invitación: ${p.code}`,
+      '',
+      `Caduca en ${p.minutes} minutos. Si no lo has pedido, ignora este mensaje.`,
+    ].join('\n'),
+  }),
 };
 
 const TEMPLATES: Record<Language, Templates> = { en, es };
@@ -142,5 +159,22 @@ export function renderMail<K extends TemplateName>(
   language: Language,
   params: TemplateParams[K],
 ): RenderedMail {
-  return TEMPLATES[language][template](params);
+  const safe = Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [key, typeof value === 'string' ? plainLine(value) : value]),
+  ) as TemplateParams[K];
+  return TEMPLATES[language][template](safe);
+}
+
+/**
+ * A value as one line of plain text: names come from users and tenants, so line breaks (which could
+ * forge headers in a subject or paragraphs in a body) and other control characters fold into one
+ * space, and angle brackets become look-alikes so no markup reaches a mail verbatim.
+ */
+export function plainLine(value: string): string {
+  return value
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/</g, '\u2039')
+    .replace(/>/g, '\u203A')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }

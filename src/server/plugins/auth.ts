@@ -56,7 +56,10 @@ async function authenticate(request: FastifyRequest, verify: TokenVerifier): Pro
   }
 }
 
-export async function findActor(db: Kysely<Database>, identity: Identity): Promise<Actor | null> {
+export async function findActor(
+  db: Kysely<Database>,
+  identity: Pick<Identity, 'tenantId' | 'objectId'> & Partial<Identity>,
+): Promise<Actor | null> {
   const row = await db
     .selectFrom('users')
     .innerJoin('profiles', 'profiles.id', 'users.profile_id')

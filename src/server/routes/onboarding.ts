@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { identityOf } from '../plugins/auth';
+import { registerRateLimits } from '../plugins/rate-limit';
 import type { OnboardingService } from '../services/onboarding-service';
 
 const Terms = {
@@ -11,6 +12,7 @@ const Terms = {
 const LanguageCode = Type.Union([Type.Literal('en'), Type.Literal('es')]);
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
+const Code = Type.String({ pattern: '^[0-9]{6}$' });
 
 /**
  * Onboarding, for a signed-in Microsoft 365 identity that may not be a member yet (`identity` access):
@@ -18,15 +20,27 @@ const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
  * invitation, request to join.
  */
 export function registerOnboardingRoutes(app: FastifyInstance, onboarding: OnboardingService): void {
+  void app.register(async (scope) => {
+    await registerRateLimits(scope, onboarding.db);
+    onboardingRoutes(scope, onboarding);
+  });
+}
+
+function onboardingRoutes(app: FastifyInstance, onboarding: OnboardingService): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const config = { access: 'identity' as const };
+  // Routes that mail someone, check a secret or write, per caller in the store every replica shares.
+  const limited = {
+    ...config,
+    rateLimit: { max: onboarding.settings.requestsPerHour, timeWindow: 3600_000 },
+  };
 
   api.get('/api/onboarding', { config }, async (request) => onboarding.state(identityOf(request)));
 
   api.post(
     '/api/onboarding/install',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           { ...Terms, orgName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })) },
@@ -40,12 +54,14 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
     },
   );
 
-  api.post('/api/onboarding/enter', { config }, async (request) => onboarding.enter(identityOf(request)));
+  api.post('/api/onboarding/enter', { config: limited }, async (request) =>
+    onboarding.enter(identityOf(request)),
+  );
 
   api.post(
     '/api/onboarding/associate/code',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           { email: Email, language: Type.Optional(LanguageCode) },
@@ -60,9 +76,9 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   api.post(
     '/api/onboarding/associate/verify',
     {
-      config,
+      config: limited,
       schema: {
-        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+        body: Type.Object({ code: Code }, { additionalProperties: false }),
       },
     },
     async (request) => onboarding.verifyAssociationCode(identityOf(request), request.body.code),
@@ -71,16 +87,36 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   // The token travels in the body, never in a URL that could end up in a log.
   api.post(
     '/api/onboarding/invitation',
-    { config, schema: { body: Type.Object({ token: Token }, { additionalProperties: false }) } },
+    { config: limited, schema: { body: Type.Object({ token: Token }, { additionalProperties: false }) } },
     async (request) => onboarding.previewInvitation(identityOf(request), request.body.token),
+  );
+
+  // From another tenant (or with an unverified email claim) the invitation's address is proven by a
+  // code mailed to it, sent with the link's token to `accept`.
+  api.post(
+    '/api/onboarding/invitation/code',
+    {
+      config: limited,
+      schema: {
+        body: Type.Object(
+          { token: Token, language: Type.Optional(LanguageCode) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await onboarding.requestInvitationCode(identityOf(request), request.body)),
   );
 
   api.post(
     '/api/onboarding/accept',
     {
-      config,
+      config: limited,
       schema: {
-        body: Type.Object({ ...Terms, token: Type.Optional(Token) }, { additionalProperties: false }),
+        body: Type.Object(
+          { ...Terms, token: Type.Optional(Token), code: Type.Optional(Code) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) =>
@@ -90,7 +126,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, onboarding: Onboa
   api.post(
     '/api/onboarding/join-request',
     {
-      config,
+      config: limited,
       schema: {
         body: Type.Object(
           {

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type TObject, type TProperties } from 'typebox';
 import { RESOURCES, type Resource } from '../../domain/record';
-import { badRequest } from '../errors';
+import { badRequest, refuseRepeats } from '../errors';
 import { actorOf } from '../plugins/auth';
 import type { CrmRecord, Fields, RecordService } from '../services/record-service';
 import { RESOURCE_DEFINITIONS } from '../services/resources';
@@ -151,14 +151,17 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordServic
           ),
         },
       },
-      async (request) => ({
-        updated: await records.massUpdate(
-          actorOf(request),
-          resource,
-          request.body.ids,
-          request.body.set as Fields,
-        ),
-      }),
+      async (request) => {
+        refuseRepeats('body.ids', 'id', request.body.ids);
+        return {
+          updated: await records.massUpdate(
+            actorOf(request),
+            resource,
+            request.body.ids,
+            request.body.set as Fields,
+          ),
+        };
+      },
     );
   }
 

@@ -7,11 +7,14 @@ import type { CrmCommit, CrmPort, SyncState } from '../../sync/ports';
 
 type PendingWrites = Parameters<CrmPort['addPending']>[0];
 import { CRM_HTTP_LIMITS } from '../../sync/http-crm-port';
+import { PORT_ERROR_KINDS } from '../../sync/port-errors';
 import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
 import { actorOf } from '../plugins/auth';
-import { SYNC_RESOURCES } from '../../sync/sync-views';
+import { SYNC_RESOURCES, SYNC_TROUBLES } from '../../sync/sync-views';
+import { parseCursor } from '../services/record-service';
 import { SyncSettingsService } from '../services/sync-settings';
+import { checkUniqueCommits, checkUniquePending } from '../services/sync-crm-port';
 import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-settings-port';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -115,6 +118,7 @@ const Report = Type.Object(
       Type.Literal('partial'),
       Type.Literal('refused'),
       Type.Literal('deactivated'),
+      Type.Literal('failed'),
     ]),
     applied: Type.Object(Object.fromEntries(ACTION_TYPES.map((a) => [a, Type.Optional(Count)])), strict),
     conflicts: Count,
@@ -123,11 +127,7 @@ const Report = Type.Object(
         {
           action: ActionType,
           id: Type.String({ maxLength: 1024 }),
-          kind: Type.Union(
-            ['cursorExpired', 'temporary', 'auth', 'notFound', 'conflict', 'invalid', 'permanent'].map((k) =>
-              Type.Literal(k),
-            ),
-          ),
+          kind: Type.Union(PORT_ERROR_KINDS.map((k) => Type.Literal(k))),
           message: Type.String({ maxLength: 2000 }),
         },
         strict,
@@ -149,6 +149,16 @@ const Report = Type.Object(
     failureCount: Type.Optional(Count),
     /** When the run began, as the runner saw it. */
     startedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+    /** Why a `failed` run stopped. */
+    error: Type.Optional(
+      Type.Object(
+        {
+          reason: Type.Union(SYNC_TROUBLES.map((r) => Type.Literal(r))),
+          message: Type.String({ maxLength: 2000 }),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );
@@ -196,6 +206,8 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
     api.get(`${base}/state`, noQuery, async (request) => unmapped(request).loadState());
 
     api.patch(`${base}/state`, { schema: { body: StatePatch } }, async (request, reply) => {
+      // The same check `/changes` makes, so no cursor is stored that reading would refuse.
+      if (request.body.crmCursor != null) parseCursor(request.body.crmCursor, 'body.crmCursor');
       await unmapped(request).saveState(request.body as Partial<SyncState>);
       return reply.status(204).send();
     });
@@ -232,7 +244,9 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         },
       },
       async (request, reply) => {
-        await unmapped(request).addPending(request.body.pending as PendingWrites);
+        const pending = request.body.pending as PendingWrites;
+        checkUniquePending(pending, 'body.pending');
+        await unmapped(request).addPending(pending);
         return reply.status(204).send();
       },
     );
@@ -289,6 +303,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
       async (request) => {
         const commits = request.body.commits as CrmCommit[];
         commits.forEach(checkCommit);
+        checkUniqueCommits(commits, 'body.commits');
         return { outcomes: await (await mapped(request)).commit(commits) };
       },
     );
@@ -325,6 +340,33 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
         await settings.dismissConflict(actorOf(request), resource, request.params.id);
         return reply.status(204).send();
       },
+    );
+
+    api.post(
+      `${base}/conflicts/:id/resolve`,
+      {
+        schema: {
+          params: Type.Object({ id: Uuid }, strict),
+          body: Type.Object({ use: Side }, strict),
+        },
+      },
+      async (request, reply) => {
+        await settings.resolveConflict(actorOf(request), resource, request.params.id, request.body.use);
+        return reply.status(204).send();
+      },
+    );
+
+    api.get(
+      `${base}/imported`,
+      {
+        schema: {
+          querystring: Type.Object(
+            { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }) },
+            strict,
+          ),
+        },
+      },
+      async (request) => settings.importedNotSynced(actorOf(request), resource, request.query.limit),
     );
   }
 

@@ -1,11 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { emailProofNeeded, type EmailProof } from '../auth/email-trust';
 import type { Identity } from '../auth/token-verifier';
 import type { Database } from '../db/schema';
 import { badRequest, conflict, forbidden, gone, HttpError, notFound, tooManyRequests } from '../errors';
 import { enqueueMail } from '../mail/outbox';
 import { toLanguage, type Language } from '../mail/mail-templates';
 import { recordAudit } from './audit-log';
+import { enforceLimit, underLimit } from './usage-limits';
 import { hashSecret, newCode, sameHash } from './one-time-secrets';
 import { addMember, createOrganisation } from './org-service';
 import { INSTALLER_ROLES, isUniqueViolation, links, type OnboardingSettings } from './onboarding-settings';
@@ -48,8 +50,9 @@ export interface TermsAcceptance {
  */
 export class OnboardingService {
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly settings: OnboardingSettings,
+    /** Also where the onboarding routes count their limits. */
+    readonly db: Kysely<Database>,
+    readonly settings: OnboardingSettings,
   ) {}
 
   async state(identity: Identity): Promise<OnboardingState & { termsVersion: string }> {
@@ -62,7 +65,7 @@ export class OnboardingService {
       if (linked.status !== 'active') return { state: 'deactivated' };
       return { state: 'member', org: await this.org(linked.org_id) };
     }
-    if (await this.unlinkedAccount(identity.email)) return { state: 'existing_account' };
+    if (await this.enterableAccount(identity)) return { state: 'existing_account' };
     const invitation = await this.invitationForIdentity(identity);
     if (invitation) {
       return {
@@ -108,7 +111,7 @@ export class OnboardingService {
     input: TermsAcceptance & { orgName?: string | undefined },
   ): Promise<{ created: boolean; orgId: string; userId: string }> {
     await this.refuseMember(identity);
-    const existing = await this.enterIfAccountExists(identity);
+    const existing = await this.enterIfAccountExists(identity, 'refuse');
     if (existing) return { created: false, ...existing };
     if (!isInstaller(identity)) {
       throw new HttpError(
@@ -153,7 +156,11 @@ export class OnboardingService {
     }
   }
 
-  /** Links the identity to the CRM account registered under its own email. */
+  /**
+   * Links the identity to the CRM account registered under its own email, when the token vouches
+   * for that address (see `emailProofNeeded`); otherwise the address is proven by a code first, and
+   * the answer is the same as for an address without an account.
+   */
   async enter(identity: Identity): Promise<{ orgId: string; userId: string }> {
     await this.refuseMember(identity);
     const entered = await this.enterIfAccountExists(identity);
@@ -168,7 +175,9 @@ export class OnboardingService {
   ): Promise<{ email: string; expiresAt: string }> {
     await this.refuseMember(identity);
     const email = input.email.trim().toLowerCase();
-    if (email === identity.email) {
+    // Your own address needs a code only when your sign-in cannot vouch for it: a verified claim
+    // either opens its account directly or has no account a code could prove.
+    if (email === identity.email && identity.emailVerified && !(await this.accountToProve(identity))) {
       throw badRequest('That is your own email address: open Tandem to enter its account directly.');
     }
     // The answer is the same whether or not the address has an account: no one learns who has one.
@@ -180,17 +189,14 @@ export class OnboardingService {
     const deliverable = target && target.ms_object_id === null && target.status === 'active';
     const expiresAt = new Date(Date.now() + this.settings.codeTtlMs);
     await this.db.transaction().execute(async (trx) => {
-      await checkRate(trx, 'association_codes', identity, {
-        limit: this.settings.codesPerHour,
-        windowMs: 3600_000,
-        message: 'Too many codes were asked for. Try again later.',
-      });
+      await this.limitCodes(trx, identity, email);
       // Only the newest code counts.
       await trx
         .updateTable('association_codes')
         .set({ used_at: new Date() })
         .where('ms_tenant_id', '=', identity.tenantId)
         .where('ms_object_id', '=', identity.objectId)
+        .where('invitation_id', 'is', null)
         .where('used_at', 'is', null)
         .execute();
       const id = uuidv7();
@@ -225,42 +231,8 @@ export class OnboardingService {
   /** Checks the one-time code and links the identity to the account it was sent for. */
   async verifyAssociationCode(identity: Identity, code: string): Promise<{ orgId: string; userId: string }> {
     await this.refuseMember(identity);
-    const row = await this.db
-      .selectFrom('association_codes')
-      .selectAll()
-      .where('ms_tenant_id', '=', identity.tenantId)
-      .where('ms_object_id', '=', identity.objectId)
-      .where('used_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-    if (!row) throw new HttpError(400, 'no_code', 'Ask for a code first.');
-    if (row.expires_at.getTime() <= Date.now()) {
-      throw gone('code_expired', 'This code has expired. Ask for a new one.');
-    }
-    // Counting the attempt first, atomically, keeps parallel guesses within the limit.
-    const counted = await this.db
-      .updateTable('association_codes')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', row.id)
-      .where('used_at', 'is', null)
-      .where('attempts', '<', this.settings.codeMaxAttempts)
-      .returning('attempts')
-      .executeTakeFirst();
-    if (!counted) {
-      throw tooManyRequests('Too many wrong codes. Ask for a new code.', 60);
-    }
-    if (!row.target_user_id || !row.org_id || !sameHash(row.code_hash, hashSecret(code, row.id))) {
-      const left = this.settings.codeMaxAttempts - counted.attempts;
-      throw new HttpError(
-        400,
-        'code_invalid',
-        left > 0
-          ? `That code is not right; ${left} attempt${left === 1 ? '' : 's'} left.`
-          : 'That code is not right. Ask for a new code.',
-        {},
-        { attemptsLeft: left },
-      );
-    }
+    const row = await this.checkCode(identity, null, code);
+    if (!row.target_user_id || !row.org_id) throw codeInvalid(0);
     const targetUserId = row.target_user_id;
     const orgId = row.org_id;
     await this.db.transaction().execute(async (trx) => {
@@ -311,16 +283,20 @@ export class OnboardingService {
       email: problem === 'invitation_other_email' ? null : invitation.email,
       acceptable: problem === null,
       problem,
+      // `code`: accepting needs a code mailed to the invitation's address first.
+      proof: invitationProof(invitation, identity),
     };
   }
 
   /**
    * Accepts an invitation: by its link token, or (no token) the pending invitation addressed to the
-   * identity's verified email. The invitee joins with the organisation's default profile.
+   * identity's verified email. When the token cannot vouch for the invitation's address (another
+   * tenant, an unverified claim), the code mailed to that address comes with the link. The invitee
+   * joins with the organisation's default profile.
    */
   async acceptInvitation(
     identity: Identity,
-    input: TermsAcceptance & { token?: string | undefined },
+    input: TermsAcceptance & { token?: string | undefined; code?: string | undefined },
   ): Promise<{ orgId: string; userId: string; invitationId: string }> {
     await this.refuseMember(identity);
     const invitation = input.token
@@ -329,6 +305,17 @@ export class OnboardingService {
     if (!invitation) throw notFound('Invitation');
     checkInvitationUsable(invitation, identity);
     this.checkTerms(input);
+    let codeId: string | null = null;
+    if (invitationProof(invitation, identity) === 'code') {
+      if (!input.code) {
+        throw new HttpError(
+          403,
+          'email_unconfirmed',
+          'Confirm the address this invitation was sent to: ask for a code, then enter it.',
+        );
+      }
+      codeId = (await this.checkCode(identity, invitation.id, input.code)).id;
+    }
     if (await this.accountByEmail(identity.email)) {
       throw new HttpError(
         409,
@@ -357,13 +344,25 @@ export class OnboardingService {
           .set({ status: 'accepted', accepted_at: new Date(), accepted_user_id: userId })
           .where('id', '=', invitation.id)
           .execute();
+        if (codeId) {
+          await trx
+            .updateTable('association_codes')
+            .set({ used_at: new Date() })
+            .where('id', '=', codeId)
+            .execute();
+        }
         await this.recordTerms(trx, invitation.org_id, userId, identity, input.termsVersion);
         await recordAudit(trx, {
           orgId: invitation.org_id,
           actor: { userId, email: identity.email },
           action: 'invitation.accepted',
           target: { type: 'invitation', id: invitation.id },
-          details: { userId, by: input.token ? 'link' : 'email', termsVersion: input.termsVersion },
+          details: {
+            userId,
+            by: input.token ? 'link' : 'email',
+            proof: codeId ? 'code' : 'claim',
+            termsVersion: input.termsVersion,
+          },
         });
         return { orgId: invitation.org_id, userId, invitationId: invitation.id };
       });
@@ -412,11 +411,24 @@ export class OnboardingService {
     const id = uuidv7();
     try {
       await this.db.transaction().execute(async (trx) => {
-        await checkRate(trx, 'join_requests', identity, {
-          limit: this.settings.joinRequestsPerDay,
-          windowMs: 86_400_000,
-          message: 'Too many requests to join. Try again tomorrow.',
-        });
+        await enforceLimit(
+          trx,
+          { of: 'identity', table: 'join_requests', ...ids(identity) },
+          {
+            limit: this.settings.joinRequestsPerDay,
+            windowMs: 86_400_000,
+            message: 'Too many requests to join. Try again tomorrow.',
+          },
+        );
+        await enforceLimit(
+          trx,
+          { of: 'org_requests', orgId: org.id },
+          {
+            limit: this.settings.joinRequestsPerOrgPerDay,
+            windowMs: 86_400_000,
+            message: 'Your organisation has received too many requests to join today. Try again tomorrow.',
+          },
+        );
         await trx
           .insertInto('join_requests')
           .values({
@@ -432,7 +444,17 @@ export class OnboardingService {
             status: 'pending',
           })
           .execute();
-        for (const approver of await userManagers(trx, org.id)) {
+        // Past the hourly number of such mails the request still counts: approvers find it on the
+        // Users page.
+        const mailed = await underLimit(
+          trx,
+          { of: 'org_mails', orgId: org.id, template: 'join_request' },
+          {
+            limit: this.settings.joinRequestMailsPerOrgPerHour,
+            windowMs: 3600_000,
+          },
+        );
+        for (const approver of mailed ? await userManagers(trx, org.id) : []) {
           await enqueueMail(trx, {
             orgId: org.id,
             to: approver.email,
@@ -465,7 +487,121 @@ export class OnboardingService {
     return { id, orgId: org.id };
   }
 
+  /**
+   * Mails a one-time code to the address an invitation was sent to, for an identity whose token
+   * cannot vouch for that address (another tenant, a guest, an unverified email claim).
+   */
+  async requestInvitationCode(
+    identity: Identity,
+    input: { token: string; language?: Language | undefined },
+  ): Promise<{ email: string; expiresAt: string }> {
+    await this.refuseMember(identity);
+    const invitation = await this.invitationByToken(input.token);
+    if (!invitation) throw notFound('Invitation');
+    checkInvitationUsable(invitation, identity);
+    const email = invitation.email.toLowerCase();
+    const expiresAt = new Date(Date.now() + this.settings.codeTtlMs);
+    await this.db.transaction().execute(async (trx) => {
+      await this.limitCodes(trx, identity, email);
+      await trx
+        .updateTable('association_codes')
+        .set({ used_at: new Date() })
+        .where('ms_tenant_id', '=', identity.tenantId)
+        .where('ms_object_id', '=', identity.objectId)
+        .where('invitation_id', '=', invitation.id)
+        .where('used_at', 'is', null)
+        .execute();
+      const id = uuidv7();
+      const code = newCode();
+      await trx
+        .insertInto('association_codes')
+        .values({
+          id,
+          ms_tenant_id: identity.tenantId,
+          ms_object_id: identity.objectId,
+          org_id: invitation.org_id,
+          target_user_id: null,
+          invitation_id: invitation.id,
+          email,
+          code_hash: hashSecret(code, id),
+          expires_at: expiresAt,
+        })
+        .execute();
+      await enqueueMail(trx, {
+        orgId: invitation.org_id,
+        to: email,
+        language: input.language ?? 'en',
+        template: 'address_code',
+        params: { code, minutes: Math.round(this.settings.codeTtlMs / 60_000) },
+      });
+    });
+    this.settings.mailQueued();
+    return { email, expiresAt: expiresAt.toISOString() };
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** Codes are limited per asking identity and per address they go to, whoever asks. */
+  private async limitCodes(trx: Transaction<Database>, identity: Identity, email: string): Promise<void> {
+    const message = 'Too many codes were asked for. Try again later.';
+    await enforceLimit(
+      trx,
+      { of: 'identity', table: 'association_codes', ...ids(identity) },
+      {
+        limit: this.settings.codesPerHour,
+        windowMs: 3600_000,
+        message,
+      },
+    );
+    await enforceLimit(
+      trx,
+      { of: 'address', email },
+      {
+        limit: this.settings.codesPerAddressPerHour,
+        windowMs: 3600_000,
+        message,
+      },
+    );
+  }
+
+  /**
+   * The identity's newest unused code for an account association (`invitationId` null) or for an
+   * invitation, checked against `code`. Every guess counts, atomically, before it is compared.
+   */
+  private async checkCode(identity: Identity, invitationId: string | null, code: string) {
+    let query = this.db
+      .selectFrom('association_codes')
+      .selectAll()
+      .where('ms_tenant_id', '=', identity.tenantId)
+      .where('ms_object_id', '=', identity.objectId)
+      .where('used_at', 'is', null);
+    query =
+      invitationId === null
+        ? query.where('invitation_id', 'is', null)
+        : query.where('invitation_id', '=', invitationId);
+    const row = await query.orderBy('created_at', 'desc').executeTakeFirst();
+    if (!row) throw new HttpError(400, 'no_code', 'Ask for a code first.');
+    if (row.expires_at.getTime() <= Date.now()) {
+      throw gone('code_expired', 'This code has expired. Ask for a new one.');
+    }
+    // Counting the attempt first, atomically, keeps parallel guesses within the limit.
+    const counted = await this.db
+      .updateTable('association_codes')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', row.id)
+      .where('used_at', 'is', null)
+      .where('attempts', '<', this.settings.codeMaxAttempts)
+      .returning('attempts')
+      .executeTakeFirst();
+    if (!counted) {
+      throw tooManyRequests('Too many wrong codes. Ask for a new code.', 60);
+    }
+    const proves = invitationId !== null || (row.target_user_id !== null && row.org_id !== null);
+    if (!proves || !sameHash(row.code_hash, hashSecret(code, row.id))) {
+      throw codeInvalid(this.settings.codeMaxAttempts - counted.attempts);
+    }
+    return row;
+  }
 
   private checkTerms(input: TermsAcceptance): void {
     if (input.termsVersion !== this.settings.termsVersion) {
@@ -488,9 +624,25 @@ export class OnboardingService {
     throw new HttpError(409, 'already_member', 'You are already a member of a Tandem organisation.');
   }
 
-  private async enterIfAccountExists(identity: Identity): Promise<{ orgId: string; userId: string } | null> {
+  /**
+   * Enters the account registered on the identity's email when the token alone vouches for the
+   * address. An account the token cannot vouch for is never entered; `install` is told it exists (an
+   * organisation cannot be created over its address), everyone else learns nothing.
+   */
+  private async enterIfAccountExists(
+    identity: Identity,
+    untrusted: 'ignore' | 'refuse' = 'ignore',
+  ): Promise<{ orgId: string; userId: string } | null> {
     const account = await this.accountByEmail(identity.email);
     if (!account) return null;
+    if (emailProofNeeded(identity, account.email, { tenantId: account.org_tenant_id }) !== 'claim') {
+      if (untrusted === 'ignore') return null;
+      throw new HttpError(
+        409,
+        'email_unconfirmed',
+        'A Tandem account already uses your email address: ask for a code to prove the address is yours.',
+      );
+    }
     if (account.ms_object_id !== null) {
       throw conflict(
         'The Tandem account with your email address is associated with another Microsoft 365 account.',
@@ -530,14 +682,35 @@ export class OnboardingService {
   private accountByEmail(email: string) {
     return this.db
       .selectFrom('users')
-      .select(['id', 'org_id', 'status', 'ms_object_id'])
-      .where(sql`lower(email)`, '=', email.toLowerCase())
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select([
+        'users.id',
+        'users.org_id',
+        'users.email',
+        'users.status',
+        'users.ms_object_id',
+        'orgs.tenant_id as org_tenant_id',
+      ])
+      .where(sql`lower(users.email)`, '=', email.toLowerCase())
       .executeTakeFirst();
   }
 
-  private async unlinkedAccount(email: string): Promise<boolean> {
-    const account = await this.accountByEmail(email);
-    return Boolean(account && account.ms_object_id === null);
+  /** An account on the identity's email that only a code can open for it. */
+  private async accountToProve(identity: Identity): Promise<boolean> {
+    const account = await this.accountByEmail(identity.email);
+    return Boolean(
+      account && emailProofNeeded(identity, account.email, { tenantId: account.org_tenant_id }) === 'code',
+    );
+  }
+
+  /** A not yet associated account on the identity's email that the token alone may enter. */
+  private async enterableAccount(identity: Identity): Promise<boolean> {
+    const account = await this.accountByEmail(identity.email);
+    return Boolean(
+      account &&
+      account.ms_object_id === null &&
+      emailProofNeeded(identity, account.email, { tenantId: account.org_tenant_id }) === 'claim',
+    );
   }
 
   private async org(orgId: string): Promise<OrgSummary> {
@@ -577,7 +750,10 @@ export class OnboardingService {
     return this.invitationQuery().where('invitations.token_hash', '=', hashSecret(token)).executeTakeFirst();
   }
 
-  /** The newest usable invitation addressed to the identity (opening the add-in accepts it). */
+  /**
+   * The newest usable invitation addressed to the identity that its token alone vouches for (opening
+   * the add-in accepts it). Others are reached through their link, with a code.
+   */
   private async invitationForIdentity(identity: Identity) {
     const candidates = await this.invitationQuery()
       .where(sql`lower(invitations.email)`, '=', identity.email)
@@ -585,7 +761,13 @@ export class OnboardingService {
       .where('invitations.expires_at', '>', new Date())
       .orderBy('invitations.sent_at', 'desc')
       .execute();
-    return candidates.find((c) => invitationMatches(c, identity)) ?? null;
+    return (
+      candidates.find(
+        (c) =>
+          invitationMatches(c, identity) &&
+          emailProofNeeded(identity, c.email, { tenantId: c.org_tenant_id }) === 'claim',
+      ) ?? null
+    );
   }
 }
 
@@ -606,6 +788,11 @@ function invitationMatches(invitation: InvitationCheck, identity: Identity): boo
   return true;
 }
 
+/** How the identity proves it owns the address the invitation was sent to. */
+function invitationProof(invitation: InvitationCheck, identity: Identity): EmailProof {
+  return emailProofNeeded(identity, invitation.email, { tenantId: invitation.org_tenant_id });
+}
+
 function checkInvitationUsable(invitation: InvitationCheck, identity: Identity): void {
   if (invitation.status === 'accepted') {
     throw new HttpError(409, 'invitation_used', 'This invitation has already been used.');
@@ -623,28 +810,20 @@ function checkInvitationUsable(invitation: InvitationCheck, identity: Identity):
   }
 }
 
-/**
- * Refuses with 429 when the identity already made `limit` rows in `table` within the window. The
- * advisory lock (per identity, until commit) makes parallel calls count one after another.
- */
-async function checkRate(
-  trx: Transaction<Database>,
-  table: 'association_codes' | 'join_requests',
-  identity: Identity,
-  rule: { limit: number; windowMs: number; message: string },
-): Promise<void> {
-  const key = `${table}:${identity.tenantId}:${identity.objectId}`;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-  const recent = await trx
-    .selectFrom(table)
-    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest')])
-    .where('ms_tenant_id', '=', identity.tenantId)
-    .where('ms_object_id', '=', identity.objectId)
-    .where('created_at', '>', sql<Date>`now() - ${`${rule.windowMs} milliseconds`}::interval`)
-    .executeTakeFirstOrThrow();
-  if (Number(recent.count) < rule.limit) return;
-  const oldest = recent.oldest ? new Date(recent.oldest).getTime() : Date.now();
-  throw tooManyRequests(rule.message, (oldest + rule.windowMs - Date.now()) / 1000);
+function ids(identity: Identity) {
+  return { tenantId: identity.tenantId, objectId: identity.objectId };
+}
+
+function codeInvalid(left: number): HttpError {
+  return new HttpError(
+    400,
+    'code_invalid',
+    left > 0
+      ? `That code is not right; ${left} attempt${left === 1 ? '' : 's'} left.`
+      : 'That code is not right. Ask for a new code.',
+    {},
+    { attemptsLeft: left },
+  );
 }
 
 function isInstaller(identity: Identity): boolean {

@@ -16,6 +16,14 @@ export interface OnboardingSettings {
   codesPerHour: number;
   /** Join requests one identity may file per day (one pending at a time). */
   joinRequestsPerDay: number;
+  /** One-time codes one address may be sent per hour, whoever asks for them. */
+  codesPerAddressPerHour: number;
+  /** Join requests one organisation may receive per day, from all requesters together. */
+  joinRequestsPerOrgPerDay: number;
+  /** "Asks to join" mails one organisation's approvers get per hour; later requests wait unmailed on the Users page. */
+  joinRequestMailsPerOrgPerHour: number;
+  /** Calls one identity may make per hour to each onboarding route that mails, checks a secret or writes. */
+  requestsPerHour: number;
   /** Called after a change that queued mail has committed. */
   mailQueued: () => void;
 }
@@ -38,6 +46,10 @@ export function onboardingSettings(overrides: Partial<OnboardingSettings> = {}):
     codeMaxAttempts: 5,
     codesPerHour: 5,
     joinRequestsPerDay: 3,
+    codesPerAddressPerHour: 5,
+    joinRequestsPerOrgPerDay: 20,
+    joinRequestMailsPerOrgPerHour: 10,
+    requestsPerHour: 30,
     mailQueued: () => {},
     ...overrides,
   };

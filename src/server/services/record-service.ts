@@ -409,9 +409,13 @@ function customValueFits(type: string, value: unknown): boolean {
   }
 }
 
-function parseCursor(cursor: string | undefined): number {
+/**
+ * A change-feed position as `changes` reads it; anything else is refused naming `field`. Whatever
+ * stores a cursor for later checks it here first, so a stored cursor is always one `changes` accepts.
+ */
+export function parseCursor(cursor: string | undefined, field = 'cursor'): number {
   if (cursor === undefined || cursor === '') return 0;
-  if (!/^\d{1,15}$/.test(cursor)) throw badRequest('cursor must be a cursor returned by a previous call.');
+  if (!/^\d{1,15}$/.test(cursor)) throw badRequest(`${field} must be a cursor returned by a previous call.`);
   return Number(cursor);
 }
 

@@ -12,13 +12,13 @@ import {
   type LinkQuery,
   type Outcome,
   type PendingWrite,
-  type PortErrorKind,
   type SyncState,
 } from '../../sync/ports';
+import { itemKindOfStatus } from '../../sync/port-errors';
 import { completeSnapshot, normalizeSnapshot, snapshotHash } from '../../sync/snapshot';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
-import { HttpError } from '../errors';
+import { HttpError, refuseRepeats } from '../errors';
 import { RecordService, type CrmRecord, type Fields } from './record-service';
 
 /** The CRM half of a mapper: what the database port needs to turn records into snapshots and back. */
@@ -198,6 +198,7 @@ export class DbCrmPort implements CrmPort {
   }
 
   async addPending(pending: readonly PendingWrite[]): Promise<void> {
+    checkUniquePending(pending);
     for (let i = 0; i < pending.length; i += IN_LIST) {
       await this.db
         .insertInto('sync_pending')
@@ -355,6 +356,7 @@ export class DbCrmPort implements CrmPort {
   }
 
   async commit(commits: readonly CrmCommit[]): Promise<Outcome<{ crmId: string }>[]> {
+    checkUniqueCommits(commits);
     const outcomes: Outcome<{ crmId: string }>[] = new Array(commits.length);
     // Link-only commits (after Outlook writes) cannot break a CRM rule: one transaction takes them all.
     const linkOnly: { index: number; crmId: string; commit: CrmCommit }[] = [];
@@ -379,7 +381,10 @@ export class DbCrmPort implements CrmPort {
       } catch (error) {
         // Rules of the CRM (validation, permissions) fail one item; anything else stops the run.
         if (!(error instanceof HttpError)) throw error;
-        outcomes[index] = { ok: false, error: { kind: kindOf(error), message: error.message } };
+        outcomes[index] = {
+          ok: false,
+          error: { kind: itemKindOfStatus(error.statusCode), message: error.message },
+        };
       }
     }
     return outcomes;
@@ -506,21 +511,54 @@ export class DbCrmPort implements CrmPort {
   }
 }
 
+/**
+ * Refuses a batch that names one id twice where the store keeps one row per id: one pending write per
+ * record (and per Outlook item a delete targets); one link per Outlook item. Checked before anything
+ * is written, so a refused batch writes nothing. `where` names the list in the message (e.g.
+ * `body.pending`).
+ */
+export function checkUniquePending(pending: readonly PendingWrite[], where = 'pending'): void {
+  refuseRepeats(
+    where,
+    'crmId',
+    pending.map((p) => p.crmId),
+  );
+  refuseRepeats(
+    where,
+    'graphId',
+    pending.map((p) => (p.kind === 'delete' ? p.graphId : undefined)),
+  );
+}
+
+/**
+ * Commits that write a record apply one by one, in order, so several may be about one record. A
+ * link-only commit is written with the others of its kind in one statement, before the rest: it must
+ * be the only commit about its record. And one Outlook item is linked to one record only.
+ */
+export function checkUniqueCommits(commits: readonly CrmCommit[], where = 'commits'): void {
+  // A create's record gets its id from the store; its position stands for it.
+  const recordOf = (c: CrmCommit, index: number) =>
+    c.record ? (c.record.op === 'create' ? `#${index}` : c.record.crmId) : c.link?.crmId;
+  const records = commits.map(recordOf);
+  const linkOnly = new Set(commits.flatMap((c, i) => (c.record ? [] : [records[i]])));
+  refuseRepeats(
+    where,
+    'crmId',
+    records.map((id) => (id !== undefined && linkOnly.has(id) ? id : undefined)),
+  );
+  const saved = commits.map((c) => (c.link?.op === 'save' ? c.link.graphId : undefined));
+  const owners = new Map<string, Set<string | undefined>>();
+  saved.forEach((graphId, i) => {
+    if (graphId !== undefined) owners.set(graphId, (owners.get(graphId) ?? new Set()).add(records[i]));
+  });
+  refuseRepeats(
+    where,
+    'link.graphId',
+    saved.map((graphId) => (graphId !== undefined && owners.get(graphId)!.size > 1 ? graphId : undefined)),
+  );
+}
+
 /** Imports and migrations stay out of the sync unless a mass update touched them. */
 function eligible(record: CrmRecord): boolean {
   return !['import', 'migration'].includes(record.origin) || record.massUpdatedAt !== null;
-}
-
-function kindOf(error: HttpError): PortErrorKind {
-  switch (error.statusCode) {
-    case 400:
-      return 'invalid';
-    case 404:
-      return 'notFound';
-    case 409:
-    case 412:
-      return 'conflict';
-    default:
-      return 'permanent';
-  }
 }

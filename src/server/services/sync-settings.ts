@@ -7,22 +7,31 @@ import {
 } from '../../domain/contact-field-mapping';
 import { GRAPH_CONTACT_FIELDS } from '../../domain/graph-contact-fields';
 import type { SyncReport } from '../../sync/engine';
-import type { SyncResource } from '../../sync/model';
+import type { FieldValue, SyncResource } from '../../sync/model';
+import { completeSnapshot, normalizeSnapshot } from '../../sync/snapshot';
 import {
   SYNC_RESOURCES,
   type ConflictPage,
   type ContactMappingView,
   type LastRun,
   type ResourceStatus,
+  type RunError,
 } from '../../sync/sync-views';
 import type { Actor } from '../auth/permissions';
 import type { Database } from '../db/schema';
 import { HttpError, notFound } from '../errors';
+import { RecordService, type Fields } from './record-service';
 import { crmResource } from './sync-crm-port';
-import { loadContactMapping, markRemap } from './sync-settings-port';
+import { crmMapperFor, loadContactMapping, markRemap } from './sync-settings-port';
 
 /** Failures kept with a run's summary; the count is always exact. */
 const KEPT_FAILURES = 20;
+
+/** Origins whose records stay out of the sync until a mass update touches them. */
+const IMPORTED = ['import', 'migration'] as const;
+
+/** Which side's value of a conflict the user keeps. */
+export type ConflictChoice = 'crm' | 'graph';
 
 /** What the "Microsoft integration" page reads and edits: status, last runs, field mapping, conflicts. */
 export class SyncSettingsService {
@@ -51,6 +60,13 @@ export class SyncSettingsService {
         .groupBy('resource')
         .execute(),
     ]);
+    const imported = await Promise.all(
+      SYNC_RESOURCES.map((resource) =>
+        this.importedQuery(actor, resource)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirst(),
+      ),
+    );
     const out = {} as Record<SyncResource, ResourceStatus>;
     for (const resource of SYNC_RESOURCES) {
       const table = crmResource(resource);
@@ -62,6 +78,7 @@ export class SyncSettingsService {
         running: row?.running ?? false,
         lastRun: status.lastRun ?? null,
         openConflicts: Number(open.find((o) => o.resource === table)?.n ?? 0),
+        importedNotSynced: Number(imported[SYNC_RESOURCES.indexOf(resource)]?.n ?? 0),
       };
     }
     return out;
@@ -71,8 +88,16 @@ export class SyncSettingsService {
   async recordRun(
     actor: Actor,
     resource: SyncResource,
-    report: Omit<SyncReport, 'resource'> & { startedAt?: string; failureCount?: number },
+    report: Omit<SyncReport, 'resource' | 'outcome'> & {
+      outcome: LastRun['outcome'];
+      startedAt?: string;
+      failureCount?: number;
+      error?: RunError;
+    },
   ): Promise<LastRun> {
+    if ((report.outcome === 'failed') !== (report.error !== undefined)) {
+      throw new HttpError(400, 'invalid_request', 'body.error is given exactly when body.outcome is failed');
+    }
     const lastRun: LastRun = {
       at: new Date().toISOString(),
       startedAt: report.startedAt ?? null,
@@ -83,6 +108,7 @@ export class SyncSettingsService {
       failureCount: Math.max(report.failureCount ?? 0, report.failures.length),
       failures: report.failures.slice(0, KEPT_FAILURES),
       refused: report.refused,
+      ...(report.error ? { error: report.error } : {}),
     };
     const scope = { org_id: actor.orgId, user_id: actor.userId, resource: crmResource(resource) };
     await this.db
@@ -221,6 +247,96 @@ export class SyncSettingsService {
       .returning('id')
       .executeTakeFirst();
     if (!row) throw notFound('Conflict');
+  }
+
+  /**
+   * Settles a conflict with the value of the side the user chose: that value is written into the
+   * Tandem record as an ordinary edit (so the next run carries it to Outlook, or finds both sides
+   * already equal), and the conflict is closed, in one transaction.
+   */
+  async resolveConflict(
+    actor: Actor,
+    resource: SyncResource,
+    id: string,
+    use: ConflictChoice,
+  ): Promise<void> {
+    const table = crmResource(resource);
+    const mapper = await crmMapperFor(this.db, actor, resource);
+    await this.db.transaction().execute(async (trx) => {
+      const conflict = await trx
+        .selectFrom('conflicts')
+        .select(['crm_id', 'field', 'crm_value', 'graph_value'])
+        .where('org_id', '=', actor.orgId)
+        .where('user_id', '=', actor.userId)
+        .where('resource', '=', table)
+        .where('id', '=', id)
+        .where('resolved_at', 'is', null)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!conflict) throw notFound('Conflict');
+      const record = await trx
+        .selectFrom(table)
+        .select(['data', 'deleted_at'])
+        .where('org_id', '=', actor.orgId)
+        .where('owner_id', '=', actor.userId)
+        .where('id', '=', conflict.crm_id)
+        .executeTakeFirst();
+      if (!record || record.deleted_at !== null) {
+        throw new HttpError(
+          409,
+          'record_deleted',
+          'The record of this conflict was deleted: restore it to choose a value, or dismiss the conflict.',
+        );
+      }
+      if (!mapper.fields.includes(conflict.field)) {
+        throw new HttpError(
+          409,
+          'field_not_synced',
+          `${conflict.field} no longer syncs under your field mapping: dismiss the conflict.`,
+        );
+      }
+      const value = (use === 'crm' ? conflict.crm_value : conflict.graph_value) as FieldValue;
+      const snapshot = completeSnapshot(
+        { ...normalizeSnapshot(mapper.fromCrm(record.data)), [conflict.field]: value },
+        mapper.fields,
+      );
+      const patch = mapper.toCrm(snapshot, [conflict.field]) as Fields;
+      await new RecordService(trx).update(actor, table, conflict.crm_id, patch);
+      await trx
+        .updateTable('conflicts')
+        .set({ resolved_at: sql<Date>`now()` })
+        .where('org_id', '=', actor.orgId)
+        .where('id', '=', id)
+        .execute();
+    });
+  }
+
+  /**
+   * Ids of the user's imported records that do not sync yet, at most `limit`, and how many there are:
+   * a mass update of them (`POST /api/{contacts,events}/mass-update`) makes them sync.
+   */
+  async importedNotSynced(
+    actor: Actor,
+    resource: SyncResource,
+    limit: number,
+  ): Promise<{ ids: string[]; total: number }> {
+    const [rows, count] = await Promise.all([
+      this.importedQuery(actor, resource).select('id').orderBy('id').limit(limit).execute(),
+      this.importedQuery(actor, resource)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirst(),
+    ]);
+    return { ids: rows.map((r) => r.id), total: Number(count?.n ?? 0) };
+  }
+
+  private importedQuery(actor: Actor, resource: SyncResource) {
+    return this.db
+      .selectFrom(crmResource(resource))
+      .where('org_id', '=', actor.orgId)
+      .where('owner_id', '=', actor.userId)
+      .where('deleted_at', 'is', null)
+      .where('origin', 'in', IMPORTED)
+      .where('mass_updated_at', 'is', null);
   }
 
   /** A run in progress would mix the two mappings and then clear the re-read: edit between runs. */

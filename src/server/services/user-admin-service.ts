@@ -22,7 +22,7 @@ export interface Invitee {
 
 export interface InviteResult {
   invited: { id: string; email: string; expiresAt: string; replaced: boolean }[];
-  skipped: { email: string; reason: 'already_member' | 'has_account' | 'duplicate' }[];
+  skipped: { email: string; reason: 'already_member' | 'duplicate' }[];
 }
 
 /** The Users page: members and their profiles, invitations, join requests, and the audit log. */
@@ -173,16 +173,16 @@ export class UserAdminService {
         continue;
       }
       seen.add(email);
-      const account = await this.db
+      // Only the organisation's own members are skipped: an address with an account in another
+      // organisation is invited like any other, so the answer never tells that it has one.
+      const member = await this.db
         .selectFrom('users')
-        .select('org_id')
+        .select('id')
+        .where('org_id', '=', actor.orgId)
         .where(sql`lower(email)`, '=', email)
         .executeTakeFirst();
-      if (account) {
-        result.skipped.push({
-          email,
-          reason: account.org_id === actor.orgId ? 'already_member' : 'has_account',
-        });
+      if (member) {
+        result.skipped.push({ email, reason: 'already_member' });
         continue;
       }
       result.invited.push(await this.sendInvitation(actor, org, { ...invitee, email }, language));

@@ -1,11 +1,5 @@
-import {
-  GraphError,
-  graphErrorOf,
-  kindOf,
-  parseRetryAfter,
-  refusedUntouched,
-  type GraphErrorKind,
-} from './graph-error';
+import { kindOfStatus, type PortErrorKind } from '../port-errors';
+import { GraphError, graphErrorOf, parseRetryAfter, refusedUntouched } from './graph-error';
 import { RequestGate, type RequestBudget } from './request-gate';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -355,7 +349,7 @@ class Client implements GraphClient {
       ok: false,
       ambiguous: !refusedUntouched(response.status),
       error: fail({
-        kind: kindOf(response.status, code),
+        kind: kindOfStatus(response.status, code),
         status: response.status,
         message: message ?? (response.statusText || 'The request failed.'),
         ...(code !== undefined ? { code } : {}),
@@ -462,7 +456,8 @@ class Client implements GraphClient {
         const answer = answers.get(p.id);
         if (!answer) continue;
         if (answer.status === 429) this.counters.throttled++;
-        const kind = answer.status >= 400 ? kindOf(answer.status, graphErrorOf(answer.body).code) : undefined;
+        const kind =
+          answer.status >= 400 ? kindOfStatus(answer.status, graphErrorOf(answer.body).code) : undefined;
         const temporary = kind === 'temporary' && answer.status !== 424;
         if (temporary && attempt < this.maxRetries && (p.idempotent || refusedUntouched(answer.status))) {
           retry.add(p.id);
@@ -541,7 +536,7 @@ class Client implements GraphClient {
     };
     if (answer.status >= 400) {
       const { code, message } = graphErrorOf(answer.body);
-      let kind: GraphErrorKind = kindOf(answer.status, code);
+      let kind: PortErrorKind = kindOfStatus(answer.status, code);
       // A failed dependency fails for the reason its dependency did.
       if (answer.status === 424) kind = dependencyKind(p, answers, byId) ?? 'invalid';
       const retryAfterMs = parseRetryAfter(headerOf(answer.headers, 'retry-after'), this.now());
@@ -762,13 +757,13 @@ function dependencyKind(
   answers: Map<string, InnerAnswer>,
   byId: Map<string, Prepared>,
   seen = new Set<string>(),
-): GraphErrorKind | undefined {
+): PortErrorKind | undefined {
   for (const d of p.request.dependsOn ?? []) {
     if (seen.has(d)) continue;
     seen.add(d);
     const answer = answers.get(d);
     if (!answer || answer.status < 400) continue;
-    if (answer.status !== 424) return kindOf(answer.status, graphErrorOf(answer.body).code);
+    if (answer.status !== 424) return kindOfStatus(answer.status, graphErrorOf(answer.body).code);
     const inner = byId.get(d);
     const kind = inner ? dependencyKind(inner, answers, byId, seen) : undefined;
     if (kind) return kind;

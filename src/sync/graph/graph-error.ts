@@ -1,35 +1,12 @@
-/**
- * Every failure of a Graph call, mapped at the client's edge into a closed set of kinds, so the sync
- * engine decides on the kind alone and never on statuses or Graph's many error codes.
- */
-export type GraphErrorKind =
-  /** The delta cursor is gone (410, `syncStateNotFound`, `resyncRequired`): restart the delta from scratch. */
-  | 'cursorExpired'
-  /** Throttled, unavailable, timed out or the network failed: retry later. */
-  | 'temporary'
-  /** The token is missing, expired or lacks consent (401/403): the user must sign in or consent again. */
-  | 'auth'
-  /** The item or container does not exist (404). */
-  | 'notFound'
-  /** A stale `If-Match` or a clash with existing data (409/412). */
-  | 'conflict'
-  /** The request itself is wrong (400 and other 4xx): retrying the same request cannot help. */
-  | 'invalid'
-  /** Anything else that retrying will not cure (an unexpected answer, a link to another host). */
-  | 'permanent';
+import type { PortErrorKind } from '../port-errors';
 
-export const GRAPH_ERROR_KINDS: readonly GraphErrorKind[] = [
-  'cursorExpired',
-  'temporary',
-  'auth',
-  'notFound',
-  'conflict',
-  'invalid',
-  'permanent',
-];
+/**
+ * Every failure of a Graph call, mapped at the client's edge into the engine's closed set of kinds
+ * (`kindOfStatus`), so the sync engine decides on the kind alone and never on Graph's many codes.
+ */
 
 export interface GraphErrorDetails {
-  kind: GraphErrorKind;
+  kind: PortErrorKind;
   message: string;
   /** HTTP status of the answer; absent for network failures and timeouts. */
   status?: number;
@@ -49,7 +26,7 @@ export interface GraphErrorDetails {
 
 /** A failed Graph call. Never carries the access token or request headers. */
 export class GraphError extends Error {
-  readonly kind: GraphErrorKind;
+  readonly kind: PortErrorKind;
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly requestId: string | undefined;
@@ -77,19 +54,6 @@ export class GraphError extends Error {
   get retryable(): boolean {
     return this.kind === 'temporary';
   }
-}
-
-const CURSOR_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
-
-/** The kind of an HTTP answer with `status` and Graph error `code`. */
-export function kindOf(status: number, code?: string): GraphErrorKind {
-  if (status === 410 || (code !== undefined && CURSOR_CODES.has(code.toLowerCase()))) return 'cursorExpired';
-  if (status === 429 || status === 408 || (status >= 500 && status <= 599)) return 'temporary';
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'notFound';
-  if (status === 409 || status === 412) return 'conflict';
-  if (status >= 400 && status <= 499) return 'invalid';
-  return 'permanent';
 }
 
 /** Statuses whose request the service refused before doing anything, so a resend cannot duplicate it. */

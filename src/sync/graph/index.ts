@@ -45,5 +45,5 @@ export type {
   RequestOptions,
   TokenRequest,
 } from './graph-client';
-export { GraphError, GRAPH_ERROR_KINDS, kindOf, type GraphErrorKind } from './graph-error';
+export { GraphError } from './graph-error';
 export type { RequestBudget } from './request-gate';

@@ -148,6 +148,134 @@ export interface ContactMapperOptions {
   customFields?: readonly CustomFieldDefinition[];
 }
 
+/** Which CRM fields a mapping maps, to what, and the slots of each Graph list in slot order. */
+interface ContactLayout {
+  mapped: MappedField[];
+  byKey: Map<string, MappedField>;
+  slotGroups: Map<GraphSlottedCollection, MappedField[]>;
+}
+
+function layoutOf(
+  mapping: ContactFieldMapping,
+  customFields: readonly CustomFieldDefinition[],
+): ContactLayout {
+  const catalogue = crmContactFieldCatalogue([...customFields]);
+  const mapped: MappedField[] = catalogue
+    .filter((crm) => mapping[crm.key] !== undefined)
+    .map((crm) => ({ crmKey: crm.key, crmType: crm.type, graph: graphContactField(mapping[crm.key]!)! }));
+  const slotGroups = new Map<GraphSlottedCollection, MappedField[]>();
+  for (const field of mapped) {
+    if (field.graph.slot === undefined) continue;
+    const property = field.graph.property as GraphSlottedCollection;
+    slotGroups.set(property, [...(slotGroups.get(property) ?? []), field]);
+  }
+  for (const group of slotGroups.values()) group.sort((a, b) => a.graph.slot! - b.graph.slot!);
+  return { mapped, byKey: new Map(mapped.map((f) => [f.crmKey, f])), slotGroups };
+}
+
+/** A snapshot from a field reader; the values of each list move up to fill its first slots. */
+function snapshotOf(layout: ContactLayout, read: (field: MappedField) => unknown): Snapshot {
+  const snapshot: Record<string, FieldValue> = {};
+  for (const field of layout.mapped) snapshot[field.crmKey] = normaliseValue(field.crmType, read(field));
+  for (const group of layout.slotGroups.values()) {
+    const values = group.map((f) => snapshot[f.crmKey]).filter((v) => v !== null);
+    group.forEach((f, i) => (snapshot[f.crmKey] = values[i] ?? null));
+  }
+  return snapshot;
+}
+
+/** A Graph list written whole: mapped slots from the snapshot, the others as Outlook holds them. */
+function writeList(
+  layout: ContactLayout,
+  body: GraphBody,
+  property: GraphSlottedCollection,
+  snapshot: Snapshot,
+  current: GraphContact | undefined,
+): void {
+  const group = layout.slotGroups.get(property) ?? [];
+  const values: string[] = [];
+  for (let slot = 0; slot < GRAPH_CONTACT_SLOTS[property]; slot++) {
+    const field = group.find((f) => f.graph.slot === slot);
+    const value = field ? snapshot[field.crmKey] : currentSlotValue(current, property, slot);
+    if (typeof value === 'string' && value !== '') values.push(value);
+  }
+  if (property !== 'emailAddresses') {
+    body[property] = values;
+    return;
+  }
+  // Keep the display name Outlook holds for an address that stays.
+  const known = new Map(
+    (current?.emailAddresses ?? []).map((e) => [(e.address ?? '').toLowerCase(), e.name ?? null]),
+  );
+  body.emailAddresses = values.map((address) => {
+    const name = known.get(address.toLowerCase());
+    return name ? { address, name } : { address };
+  });
+}
+
+function graphBody(
+  layout: ContactLayout,
+  snapshot: Snapshot,
+  keys: readonly string[],
+  current: GraphContact | undefined,
+): GraphBody {
+  const body: GraphBody = {};
+  const lists = new Set<GraphSlottedCollection>();
+  for (const key of keys) {
+    const field = layout.byKey.get(key);
+    if (!field) continue;
+    const { graph } = field;
+    const value = snapshot[key] ?? null;
+    if (graph.slot !== undefined) lists.add(graph.property as GraphSlottedCollection);
+    else if (graph.type === 'address') body[graph.property] = toGraphAddress(value);
+    else if (graph.property === 'birthday')
+      body.birthday = typeof value === 'string' ? dateToBirthday(value) : null;
+    else body[graph.property] = value;
+  }
+  for (const property of lists) writeList(layout, body, property, snapshot, current);
+  return body;
+}
+
+function toGraph(
+  layout: ContactLayout,
+  snapshot: Snapshot,
+  changed: readonly string[] | undefined,
+  current: GraphContact | undefined,
+): GraphBody {
+  const all = layout.mapped.map((f) => f.crmKey);
+  const body = graphBody(layout, snapshot, changed ?? all, current);
+  if (!changed || Object.keys(body).some((property) => DISPLAY_NAME_SOURCES.has(property))) {
+    // From every mapped field, not only the changed ones; unmapped name parts from Outlook.
+    const whole = changed ? graphBody(layout, snapshot, all, current) : body;
+    const displayName = deriveDisplayName({ ...current, ...(whole as GraphContact) });
+    if (displayName) body.displayName = displayName;
+  }
+  return body;
+}
+
+function toCrm(
+  layout: ContactLayout,
+  snapshot: Snapshot,
+  changed?: readonly string[],
+): Partial<ContactFields> {
+  const keys = changed ?? layout.mapped.map((f) => f.crmKey);
+  const patch: Record<string, unknown> = {};
+  const custom: Record<string, string | number | boolean | null> = {};
+  for (const key of keys) {
+    const field = layout.byKey.get(key);
+    if (!field) continue;
+    let value: unknown = snapshot[key] ?? null;
+    if (field.crmType === 'address' && value !== null) value = { ...(value as object) };
+    if (key.startsWith(CUSTOM_FIELD_PREFIX)) {
+      custom[key.slice(CUSTOM_FIELD_PREFIX.length)] = value as string | number | boolean | null;
+    } else {
+      patch[key] = value;
+    }
+  }
+  if (Object.keys(custom).length > 0) patch.custom = custom;
+  return patch as Partial<ContactFields>;
+}
+
 /**
  * A mapper for contacts under `mapping` (the default mapping when omitted). Throws
  * {@link InvalidFieldMappingError} for an invalid mapping: a sync must not start on one.
@@ -159,118 +287,12 @@ export function createContactMapper(
   const customFields = options.customFields ?? [];
   const problems = validateContactFieldMapping(mapping, customFields);
   if (problems.length > 0) throw new InvalidFieldMappingError(problems);
-
-  const catalogue = crmContactFieldCatalogue(customFields);
-  const mapped: MappedField[] = catalogue
-    .filter((crm) => mapping[crm.key] !== undefined)
-    .map((crm) => ({ crmKey: crm.key, crmType: crm.type, graph: graphContactField(mapping[crm.key]!)! }));
-  const byKey = new Map(mapped.map((f) => [f.crmKey, f]));
-
-  // Mapped slots of each list, in slot order.
-  const slotGroups = new Map<GraphSlottedCollection, MappedField[]>();
-  for (const field of mapped) {
-    if (field.graph.slot === undefined) continue;
-    const property = field.graph.property as GraphSlottedCollection;
-    slotGroups.set(property, [...(slotGroups.get(property) ?? []), field]);
-  }
-  for (const group of slotGroups.values()) group.sort((a, b) => a.graph.slot! - b.graph.slot!);
-
-  function snapshotOf(read: (field: MappedField) => unknown): Snapshot {
-    const snapshot: Record<string, FieldValue> = {};
-    for (const field of mapped) snapshot[field.crmKey] = normaliseValue(field.crmType, read(field));
-    for (const group of slotGroups.values()) {
-      const values = group.map((f) => snapshot[f.crmKey]).filter((v) => v !== null);
-      group.forEach((f, i) => (snapshot[f.crmKey] = values[i] ?? null));
-    }
-    return snapshot;
-  }
-
-  function writeList(
-    body: GraphBody,
-    property: GraphSlottedCollection,
-    snapshot: Snapshot,
-    current: GraphContact | undefined,
-  ): void {
-    const group = slotGroups.get(property) ?? [];
-    const values: string[] = [];
-    for (let slot = 0; slot < GRAPH_CONTACT_SLOTS[property]; slot++) {
-      const field = group.find((f) => f.graph.slot === slot);
-      const value = field ? snapshot[field.crmKey] : currentSlotValue(current, property, slot);
-      if (typeof value === 'string' && value !== '') values.push(value);
-    }
-    if (property !== 'emailAddresses') {
-      body[property] = values;
-      return;
-    }
-    // Keep the display name Outlook holds for an address that stays.
-    const known = new Map(
-      (current?.emailAddresses ?? []).map((e) => [(e.address ?? '').toLowerCase(), e.name ?? null]),
-    );
-    body.emailAddresses = values.map((address) => {
-      const name = known.get(address.toLowerCase());
-      return name ? { address, name } : { address };
-    });
-  }
-
-  function graphBody(snapshot: Snapshot, keys: readonly string[], current: GraphContact | undefined) {
-    const body: GraphBody = {};
-    const lists = new Set<GraphSlottedCollection>();
-    for (const key of keys) {
-      const field = byKey.get(key);
-      if (!field) continue;
-      const { graph } = field;
-      const value = snapshot[key] ?? null;
-      if (graph.slot !== undefined) lists.add(graph.property as GraphSlottedCollection);
-      else if (graph.type === 'address') body[graph.property] = toGraphAddress(value);
-      else if (graph.property === 'birthday')
-        body.birthday = typeof value === 'string' ? dateToBirthday(value) : null;
-      else body[graph.property] = value;
-    }
-    for (const property of lists) writeList(body, property, snapshot, current);
-    return body;
-  }
-
+  const layout = layoutOf(mapping, customFields);
   return {
-    fields: mapped.map((f) => f.crmKey),
-
-    fromCrm: (record) => snapshotOf((field) => readCrmValue(record, field.crmKey)),
-
-    fromGraph: (item) => snapshotOf((field) => readGraphValue(item, field)),
-
-    toGraph(snapshot, changed, current) {
-      const body = graphBody(snapshot, changed ?? mapped.map((f) => f.crmKey), current);
-      if (!changed || Object.keys(body).some((property) => DISPLAY_NAME_SOURCES.has(property))) {
-        // From every mapped field, not only the changed ones; unmapped name parts from Outlook.
-        const whole = changed
-          ? graphBody(
-              snapshot,
-              mapped.map((f) => f.crmKey),
-              current,
-            )
-          : body;
-        const displayName = deriveDisplayName({ ...current, ...(whole as GraphContact) });
-        if (displayName) body.displayName = displayName;
-      }
-      return body;
-    },
-
-    toCrm(snapshot, changed) {
-      const keys = changed ?? mapped.map((f) => f.crmKey);
-      const patch: Record<string, unknown> = {};
-      const custom: Record<string, string | number | boolean | null> = {};
-      for (const key of keys) {
-        const field = byKey.get(key);
-        if (!field) continue;
-        let value: unknown = snapshot[key] ?? null;
-        if (field.crmType === 'address' && value !== null) value = { ...(value as object) };
-        if (key.startsWith(CUSTOM_FIELD_PREFIX)) {
-          custom[key.slice(CUSTOM_FIELD_PREFIX.length)] = value as string | number | boolean | null;
-        } else {
-          patch[key] = value;
-        }
-      }
-      if (Object.keys(custom).length > 0) patch.custom = custom;
-      return patch as Partial<ContactFields>;
-    },
+    fields: layout.mapped.map((f) => f.crmKey),
+    fromCrm: (record) => snapshotOf(layout, (field) => readCrmValue(record, field.crmKey)),
+    fromGraph: (item) => snapshotOf(layout, (field) => readGraphValue(item, field)),
+    toGraph: (snapshot, changed, current) => toGraph(layout, snapshot, changed, current),
+    toCrm: (snapshot, changed) => toCrm(layout, snapshot, changed),
   };
 }

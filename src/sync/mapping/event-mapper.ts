@@ -24,7 +24,9 @@ import {
 } from '../../domain/recurrence';
 import {
   addDays,
+  chosenTimeZone,
   dayNumber,
+  graphTimeZoneName,
   ianaToWindows,
   instantToLocal,
   localDateOf,
@@ -78,10 +80,19 @@ export function canonicalZone(zone: string): string {
   return (windows && windowsToIana(windows)) || iana;
 }
 
-/** The zone name written to Graph: Windows when the zone has one, else the IANA name. */
+/**
+ * The zone a snapshot keeps: the one the person chose (Europe/Madrid stays Europe/Madrid, though
+ * Windows files it under Romance Standard Time with Paris), so an event comes back in its own zone.
+ */
+export function snapshotZone(zone: string): string {
+  const chosen = chosenTimeZone(zone);
+  if (!chosen) throw new EventMappingError(`Unknown time zone '${zone}'`);
+  return chosen;
+}
+
+/** The zone name written to Graph: the Windows id when it names exactly this zone, else the IANA name. */
 export function graphZoneName(zone: string): string {
-  const iana = tryResolveTimeZone(zone) ?? zone;
-  return ianaToWindows(iana) ?? iana;
+  return graphTimeZoneName(zone);
 }
 
 const isUtcName = (zone: string | null | undefined): boolean =>
@@ -113,9 +124,9 @@ function graphEventZone(event: GraphEvent): string {
   for (const hint of hints) {
     if (!hint || isUtcName(hint)) continue;
     const zone = tryResolveTimeZone(hint);
-    if (zone) return canonicalZone(zone);
+    if (zone) return snapshotZone(zone);
   }
-  return canonicalZone('Etc/UTC');
+  return snapshotZone('Etc/UTC');
 }
 
 /** A wall time for Graph, or UTC when the wall time is ambiguous in the zone. */
@@ -234,7 +245,7 @@ function readAttendees(event: GraphEvent, listed: SnapshotAttendee[]): SnapshotA
 
 function normaliseRecurrence(recurrence: PatternedRecurrence, zone: string): PatternedRecurrence {
   const compact = compactRecurrence(recurrence);
-  compact.range.recurrenceTimeZone = canonicalZone(recurrence.range.recurrenceTimeZone || zone);
+  compact.range.recurrenceTimeZone = snapshotZone(recurrence.range.recurrenceTimeZone || zone);
   return compact;
 }
 
@@ -453,7 +464,7 @@ function ordered(snapshot: Record<string, FieldValue>): Snapshot {
 
 function fromCrm(record: EventFields): Snapshot {
   if (!record.timeZone) throw new EventMappingError('event has no timeZone');
-  const timeZone = canonicalZone(record.timeZone);
+  const timeZone = snapshotZone(record.timeZone);
   const isAllDay = record.isAllDay ?? false;
   const base: Record<string, FieldValue> = {
     title: normaliseLine(record.title),

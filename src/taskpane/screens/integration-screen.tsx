@@ -3,15 +3,16 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SyncResource } from '../../sync/model';
 import { describeError, useT } from '../i18n';
 import { useIntegrationT } from '../integration-i18n';
-import { SYNC_RESOURCES, type SyncController, type SyncOverview, type SyncProgress } from '../sync-views';
+import { SYNC_RESOURCES, type SyncController, type SyncOverview, type SyncProgressView } from '../sync-views';
 import { ErrorBar } from './error-bar';
 import { ConfirmDeactivateDialog } from './integration/confirm-deactivate-dialog';
 import { ConfirmDeletesDialog, type PendingDeletes } from './integration/confirm-deletes-dialog';
 import { ConflictsList } from './integration/conflicts-list';
 import { FieldMappingEditor } from './integration/field-mapping-editor';
 import { Notice } from './integration/notice';
-import { describeSyncError, resourceName } from './integration/sync-errors';
+import { describeSyncError, resourceName, type SyncErrorView } from './integration/sync-errors';
 import { SyncResourceCard } from './integration/sync-resource-card';
+import { TroubleBar } from './integration/sync-trouble';
 
 const useStyles = makeStyles({
   cards: { display: 'flex', flexDirection: 'column', gap: '12px' },
@@ -20,7 +21,11 @@ const useStyles = makeStyles({
     '& .tandem-sync-card': { padding: '12px', gap: '8px' },
     '& .tandem-last-run': { display: 'flex', flexDirection: 'column', gap: '4px' },
     '& .tandem-mapping': { display: 'flex', flexDirection: 'column', gap: '6px' },
-    '& .tandem-mapping-row': { gridTemplateColumns: '45% 1fr' },
+    // A long Spanish option must not widen the row past a 320 px taskpane: the select shrinks instead.
+    '& .tandem-mapping-row': { gridTemplateColumns: 'minmax(0, 45%) minmax(0, 1fr)' },
+    '& .tandem-mapping-row .fui-Select': { minWidth: 0, maxWidth: '100%' },
+    '& .tandem-mapping-row select': { minWidth: 0, textOverflow: 'ellipsis' },
+    '& .tandem-imported': { display: 'flex', flexDirection: 'column', gap: '6px' },
     '& .tandem-counts li': { color: tokens.colorNeutralForeground2 },
   },
 });
@@ -37,9 +42,9 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
   const styles = useStyles();
   const [overview, setOverview] = useState<SyncOverview>();
   const [loadError, setLoadError] = useState<string>();
-  const [progress, setProgress] = useState<Partial<Record<SyncResource, SyncProgress>>>({});
+  const [progress, setProgress] = useState<Partial<Record<SyncResource, SyncProgressView>>>({});
   const [working, setWorking] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const [errors, setErrors] = useState<SyncErrorView[]>([]);
   const [notice, setNotice] = useState<string>();
   const [confirming, setConfirming] = useState<SyncResource | null>(null);
   const [confirmingDeletes, setConfirmingDeletes] = useState<PendingDeletes | null>(null);
@@ -70,12 +75,12 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
     void reload();
   }, [reload]);
 
-  const onProgress = useCallback((p: SyncProgress) => {
+  const onProgress = useCallback((p: SyncProgressView) => {
     if (mounted.current) setProgress((old) => ({ ...old, [p.resource]: p }));
   }, []);
 
   /** Runs one user action; the overview is re-read afterwards whatever happened. */
-  const work = async (action: () => Promise<{ errors: string[]; notice?: string }>) => {
+  const work = async (action: () => Promise<{ errors: SyncErrorView[]; notice?: string }>) => {
     setWorking(true);
     setErrors([]);
     setNotice(undefined);
@@ -118,7 +123,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
     work(async () => {
       try {
         const run = await controller.sync(resource, onProgress, { confirmedDeletions: refusal });
-        return { errors: run.outcome === 'refused' ? [ti('integration.deletes.again')] : [] };
+        return { errors: run.outcome === 'refused' ? [{ message: ti('integration.deletes.again') }] : [] };
       } catch (e) {
         return { errors: [describeSyncError(t, ti, resource, e)] };
       }
@@ -134,7 +139,18 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
           ),
         };
       } catch (e) {
-        return { errors: [describeError(t, e)] };
+        return { errors: [{ message: describeError(t, e) }] };
+      }
+    });
+
+  /** The imported records of a resource join the sync: a mass update the next run picks up. */
+  const includeImported = (resource: SyncResource) =>
+    work(async () => {
+      try {
+        const count = await controller.includeImported(resource);
+        return { errors: [], notice: ti('integration.imported.included', { count }) };
+      } catch (e) {
+        return { errors: [{ message: describeError(t, e) }] };
       }
     });
 
@@ -173,6 +189,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
             turningOn={activating === resource}
             onToggle={onToggle}
             onConfirmDeletes={(r, refusal) => setConfirmingDeletes({ resource: r, refusal })}
+            onIncludeImported={(r) => void includeImported(r)}
           />
         ))}
       </div>
@@ -187,12 +204,12 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
         </Button>
         {!anyEnabled && !working && <Text size={200}>{ti('integration.syncNowNothing')}</Text>}
       </div>
-      {errors.map((message) => (
-        <ErrorBar key={message} message={message} />
+      {errors.map((error) => (
+        <TroubleBar key={error.message} message={error.message} details={error.details} />
       ))}
       <ErrorBar message={loadError} />
       <Notice message={notice} />
-      <FieldMappingEditor controller={controller} />
+      <FieldMappingEditor controller={controller} refreshKey={refreshKey} />
       <ConflictsList controller={controller} refreshKey={refreshKey} />
       <ConfirmDeactivateDialog
         resource={confirming}

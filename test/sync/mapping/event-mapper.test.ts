@@ -45,7 +45,7 @@ function graphAnswer(body: Record<string, unknown>, zone = 'UTC'): GraphEvent {
 
 describe('times and zones', () => {
   test('a timed event is written as a wall time under the Windows zone name and read back to the same instant', () => {
-    const event = aCrmEventAt('2026-03-29T09:30:00', 'Europe/Madrid', 90);
+    const event = aCrmEventAt('2026-03-29T09:30:00', 'Europe/Paris', 90);
     const body = mapper.toGraph(mapper.fromCrm(event));
     expect(body.start).toEqual({
       dateTime: '2026-03-29T09:30:00.0000000',
@@ -67,11 +67,29 @@ describe('times and zones', () => {
     }
   });
 
-  test('zones compare by their Windows zone: Europe/Madrid reads back as Europe/Paris on both sides', () => {
+  test('zones share a Windows zone, but a snapshot keeps the one chosen: Europe/Madrid stays Europe/Madrid', () => {
     expect(canonicalZone('Europe/Madrid')).toBe('Europe/Paris');
     expect(canonicalZone('Romance Standard Time')).toBe('Europe/Paris');
     expect(canonicalZone('UTC')).toBe('Etc/UTC');
-    expect(mapper.fromCrm(aCrmEvent()).timeZone).toBe('Europe/Paris');
+    expect(mapper.fromCrm(aCrmEvent()).timeZone).toBe('Europe/Madrid');
+  });
+
+  test('an event in Europe/Madrid is written under its IANA name and comes back in Europe/Madrid', () => {
+    const event = aCrmEventAt('2026-03-29T09:30:00', 'Europe/Madrid', 90);
+    const body = mapper.toGraph(mapper.fromCrm(event));
+    expect(body.start).toEqual({ dateTime: '2026-03-29T09:30:00.0000000', timeZone: 'Europe/Madrid' });
+    const back = mapper.fromGraph(graphAnswer(body));
+    expect(back.timeZone).toBe('Europe/Madrid');
+    expect(back).toEqual(mapper.fromCrm(event));
+    // Made in Outlook: the zone it carries is the one kept.
+    expect(mapper.fromGraph(aGraphEvent({ originalStartTimeZone: 'Europe/Madrid' })).timeZone).toBe(
+      'Europe/Madrid',
+    );
+    expect(mapper.fromGraph(aGraphEvent({ originalStartTimeZone: 'Romance Standard Time' })).timeZone).toBe(
+      'Europe/Paris',
+    );
+    // Old spellings and UTC's many names still settle on one name.
+    expect(mapper.fromCrm(aCrmEvent({ timeZone: 'Etc/GMT' })).timeZone).toBe('Etc/UTC');
   });
 
   test('a start inside the fall-back overlap keeps its exact instant (written in UTC)', () => {
@@ -107,7 +125,7 @@ describe('times and zones', () => {
 
 describe('all-day events', () => {
   test('are dates with an exclusive end, midnight to midnight in Graph', () => {
-    const event = anAllDayCrmEvent('2026-10-24', 2, { timeZone: 'Europe/Madrid' });
+    const event = anAllDayCrmEvent('2026-10-24', 2, { timeZone: 'Europe/Paris' });
     const body = mapper.toGraph(mapper.fromCrm(event));
     expect(body).toMatchObject({
       isAllDay: true,
@@ -255,7 +273,7 @@ describe('recurrence', () => {
   };
 
   test('is written with a Windows recurrenceTimeZone and read back from Graph’s filled-in form', () => {
-    const event = aCrmEvent({ recurrence: weekly });
+    const event = aCrmEvent({ timeZone: 'Europe/Paris', recurrence: weekly });
     const body = mapper.toGraph(mapper.fromCrm(event));
     expect(body.recurrence).toEqual({
       pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday', 'friday'] },

@@ -139,3 +139,24 @@ test('an occurrence cancelled and one retitled in Outlook become CRM exceptions;
   expect(after.map((i) => i.subject)).toContain('Pipeline with finance');
   expect((await engine().sync()).applied).toEqual({});
 });
+
+test('an event made in Outlook in Europe/Madrid comes back in Europe/Madrid, and stays there', async () => {
+  const state = await crm().loadState();
+  if (!state.enabled) await engine().activate();
+  const calendar = (await crm().loadState()).containerId!;
+  const made = await graph.request<any>('POST', `/me/calendars/${calendar}/events`, {
+    body: {
+      subject: 'Madrid kick-off',
+      start: { dateTime: '2027-04-06T09:00:00', timeZone: 'Europe/Madrid' },
+      end: { dateTime: '2027-04-06T10:00:00', timeZone: 'Europe/Madrid' },
+    },
+  });
+  expect(await engine().sync()).toMatchObject({ outcome: 'done', applied: { createCrm: 1 } });
+  const page = await records().list(me, 'events', { limit: 50, owner: 'me', deleted: false });
+  const kickOff = page.items.find((e) => e.title === 'Madrid kick-off')!;
+  expect(kickOff).toMatchObject({ timeZone: 'Europe/Madrid', start: '2027-04-06T07:00:00.000Z' });
+  // Nothing echoes back as a zone change, and Outlook keeps the zone it was given.
+  expect(await engine().sync()).toMatchObject({ outcome: 'done', applied: {} });
+  const read = await graph.request<any>('GET', `/me/events/${made.id}`);
+  expect(read.originalStartTimeZone).toBe('Europe/Madrid');
+});

@@ -400,3 +400,31 @@ describe('our containers are told apart by their marker, not their name', () => 
     expect((await crm.loadState()).enabled).toBe(false);
   });
 });
+
+test('a contact with NUL or a lone surrogate in Outlook does not hold back the others: it arrives with U+FFFD', async () => {
+  const me = await freshActor();
+  const svc = records();
+  await svc.create(me, 'contacts', { fields: { firstName: 'From', lastName: 'Tandem' }, origin: 'ui' });
+  const { crm, make } = engineFor(me, 'contacts');
+  await make().activate();
+  const folder = (await crm.loadState()).containerId!;
+  const add = (contact: Record<string, unknown>) =>
+    graph.request('POST', `/me/contactFolders/${folder}/contacts`, { body: contact });
+  await add({ givenName: 'Ana\u0000Lucía', surname: 'Navarro' });
+  await add({ givenName: 'Healthy', surname: 'One' });
+  await add({ givenName: 'Broken\uD83D', surname: 'Pair' });
+  await add({ givenName: 'Healthy', surname: 'Two' });
+
+  const report = await make().sync();
+  expect(report).toMatchObject({ outcome: 'done', applied: { createCrm: 4 }, failures: [] });
+  const page = await svc.list(me, 'contacts', { limit: 10, owner: 'me', deleted: false });
+  expect(page.items.map((c) => `${c.firstName} ${c.lastName}`).sort()).toEqual([
+    'Ana\uFFFDLucía Navarro',
+    'Broken\uFFFD Pair',
+    'From Tandem',
+    'Healthy One',
+    'Healthy Two',
+  ]);
+  // Settled: the next run finds nothing to do.
+  expect(await make().sync()).toMatchObject({ outcome: 'done', applied: {}, failures: [] });
+});

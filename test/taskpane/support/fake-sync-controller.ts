@@ -44,6 +44,7 @@ export function aStatus(overrides: Partial<ResourceStatus> = {}): ResourceStatus
     running: false,
     lastRun: null,
     openConflicts: 0,
+    importedNotSynced: 0,
     ...overrides,
   };
 }
@@ -144,5 +145,18 @@ export class FakeSyncController implements SyncController {
   dismissConflict = jest.fn(async (resource: SyncResource, id: string): Promise<void> => {
     const page = this.conflictPages[resource];
     page.items = page.items.filter((c) => c.id !== id);
+  });
+
+  resolveConflict = jest.fn(
+    async (resource: SyncResource, id: string, _use: 'crm' | 'graph'): Promise<void> => {
+      const page = this.conflictPages[resource];
+      page.items = page.items.filter((c) => c.id !== id);
+    },
+  );
+
+  includeImported = jest.fn(async (resource: SyncResource): Promise<number> => {
+    const count = this.state[resource].importedNotSynced;
+    this.state[resource] = { ...this.state[resource], importedNotSynced: 0 };
+    return count;
   });
 }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as initial from './001-initial';
 import * as onboarding from './002-onboarding';
 import * as sync from './003-sync';
+import * as proofsAndLimits from './004-proofs-and-limits';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-onboarding': onboarding,
   '003-sync': sync,
+  '004-proofs-and-limits': proofsAndLimits,
 };

@@ -6,13 +6,17 @@ import { describeError, formatDate, useLocale, useT, type Locale } from '../../i
 import { useIntegrationT, type IntegrationKey, type IntegrationTranslate } from '../../integration-i18n';
 import { SYNC_RESOURCES, type ConflictView, type SyncController } from '../../sync-views';
 import { ErrorBar } from '../error-bar';
+import { Notice } from './notice';
 import { resourceName } from './sync-errors';
 import { EVENT_FIELDS } from '../../../sync/mapping/event-mapper';
 
 type Item = ConflictView & { resource: SyncResource };
 
-// The row stretches its children; the button keeps its own height beside the facts.
-const useStyles = makeStyles({ dismiss: { alignSelf: 'flex-start' } });
+// The row stretches its children; the buttons keep their own height beside the facts.
+const useStyles = makeStyles({
+  actions: { display: 'flex', flexWrap: 'wrap', gap: '6px', alignSelf: 'flex-start' },
+  value: { whiteSpace: 'pre-line', overflowWrap: 'anywhere' },
+});
 
 /** Open conflicts of both resources: the field, both values, which one was kept; each can be dismissed. */
 export function ConflictsList({
@@ -30,6 +34,7 @@ export function ConflictsList({
   const [next, setNext] = useState<Partial<Record<SyncResource, string>>>({});
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string>();
 
   const load = useCallback(async () => {
     try {
@@ -45,6 +50,8 @@ export function ConflictsList({
   }, [controller, t]);
 
   useEffect(() => {
+    // After a run the list is read again, and what was said about a choice belongs to before it.
+    setNotice(undefined);
     void load();
   }, [load, refreshKey]);
 
@@ -65,12 +72,16 @@ export function ConflictsList({
     }
   };
 
-  const dismiss = async (item: Item) => {
+  /** Dismisses a conflict, or first keeps one side's value of it. */
+  const settle = async (item: Item, use?: 'crm' | 'graph') => {
     setBusy(true);
     setError(undefined);
+    setNotice(undefined);
     try {
-      await controller.dismissConflict(item.resource, item.id);
+      if (use) await controller.resolveConflict(item.resource, item.id, use);
+      else await controller.dismissConflict(item.resource, item.id);
       setItems((old) => old?.filter((c) => c.id !== item.id));
+      if (use) setNotice(ti('integration.conflicts.chosen'));
     } catch (e) {
       setError(describeError(t, e));
     } finally {
@@ -85,6 +96,7 @@ export function ConflictsList({
       </Title3>
       <Text size={200}>{ti('integration.conflicts.hint')}</Text>
       <ErrorBar message={error} />
+      <Notice message={notice} />
       {!items && !error && <Spinner size="small" label={t('app.loading')} />}
       {items?.length === 0 && <Text>{ti('integration.conflicts.none')}</Text>}
       {items && items.length > 0 && (
@@ -108,9 +120,9 @@ export function ConflictsList({
                   <Badge appearance="outline">{resourceName(ti, c.resource)}</Badge>
                 </dd>
                 <dt>{ti('integration.conflicts.crm')}</dt>
-                <dd>{showValue(ti, c.crmValue)}</dd>
+                <dd className={styles.value}>{showValue(ti, locale, c.crmValue)}</dd>
                 <dt>{ti('integration.conflicts.graph')}</dt>
-                <dd>{showValue(ti, c.graphValue)}</dd>
+                <dd className={styles.value}>{showValue(ti, locale, c.graphValue)}</dd>
                 <dt>{ti('integration.conflicts.winner')}</dt>
                 <dd>
                   {ti(
@@ -121,15 +133,38 @@ export function ConflictsList({
                   · {formatDate(locale, c.createdAt, true)}
                 </dd>
               </dl>
-              <Button
-                size="small"
-                className={styles.dismiss}
-                disabled={busy}
-                aria-label={ti('integration.conflicts.dismissOne', { field: fieldLabel(ti, locale, c) })}
-                onClick={() => void dismiss(c)}
-              >
-                {ti('integration.conflicts.dismiss')}
-              </Button>
+              <div className={styles.actions}>
+                {c.record && !c.record.deleted && (
+                  <>
+                    <Button
+                      size="small"
+                      disabled={busy}
+                      aria-label={ti('integration.conflicts.useGraphOne', {
+                        field: fieldLabel(ti, locale, c),
+                      })}
+                      onClick={() => void settle(c, 'graph')}
+                    >
+                      {ti('integration.conflicts.useGraph')}
+                    </Button>
+                    <Button
+                      size="small"
+                      disabled={busy}
+                      aria-label={ti('integration.conflicts.useCrmOne', { field: fieldLabel(ti, locale, c) })}
+                      onClick={() => void settle(c, 'crm')}
+                    >
+                      {ti('integration.conflicts.useCrm')}
+                    </Button>
+                  </>
+                )}
+                <Button
+                  size="small"
+                  disabled={busy}
+                  aria-label={ti('integration.conflicts.dismissOne', { field: fieldLabel(ti, locale, c) })}
+                  onClick={() => void settle(c)}
+                >
+                  {ti('integration.conflicts.dismiss')}
+                </Button>
+              </div>
             </li>
           ))}
         </ul>
@@ -154,9 +189,41 @@ function fieldLabel(ti: IntegrationTranslate, locale: Locale, item: Item): strin
 
 const EVENT_FIELD_KEYS = Object.fromEntries(EVENT_FIELDS.map((f) => [`integration.eventField.${f}`, true]));
 
-function showValue(ti: IntegrationTranslate, value: unknown): string {
+/**
+ * A field's value as people read it: an address on one line as it is written on an envelope, a
+ * participant as "name <email>", a list one item per line, a time in the page's language; never JSON.
+ */
+export function showValue(ti: IntegrationTranslate, locale: Locale, value: unknown): string {
   if (value === null || value === undefined || value === '') return ti('integration.empty');
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
+  if (typeof value === 'boolean') return ti(value ? 'integration.yes' : 'integration.no');
+  if (typeof value === 'number') return value.toLocaleString(locale);
+  if (typeof value === 'string') {
+    return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value))
+      ? formatDate(locale, value, true)
+      : value;
+  }
+  if (Array.isArray(value)) {
+    return value.length === 0
+      ? ti('integration.empty')
+      : value.map((v) => showValue(ti, locale, v)).join('\n');
+  }
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const text = (k: string) => (typeof o[k] === 'string' ? (o[k] as string).trim() : '');
+    if (['street', 'city', 'postalCode', 'state', 'country'].some((k) => k in o)) {
+      const place = [text('postalCode'), text('city')].filter(Boolean).join(' ');
+      const line = [text('street'), place, text('state'), text('country')].filter(Boolean).join(', ');
+      return line || ti('integration.empty');
+    }
+    if ('email' in o || 'address' in o) {
+      const email = text('email') || text('address');
+      const name = text('name');
+      return name && email ? `${name} <${email}>` : name || email || ti('integration.empty');
+    }
+    const parts = Object.entries(o)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([k, v]) => `${k}: ${showValue(ti, locale, v).replace(/\n/g, ', ')}`);
+    return parts.length > 0 ? parts.join('; ') : ti('integration.empty');
+  }
+  return String(value);
 }

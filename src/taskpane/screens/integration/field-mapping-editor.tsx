@@ -1,5 +1,19 @@
-import { Badge, Button, Field, Select, Spinner, Text, Title3 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Select,
+  Spinner,
+  Text,
+  Title3,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { graphTargetsFor, type ContactFieldMapping } from '../../../domain/contact-field-mapping';
 import { ApiError } from '../../api-client';
 import { describeError, useLocale, useT } from '../../i18n';
@@ -11,11 +25,25 @@ import { Notice } from './notice';
 /** Errors whose server wording is the explanation itself (the mapping's problems, a running sync). */
 const SHOWN_AS_IS = new Set(['invalid_mapping', 'sync_running']);
 
+/** The fields people tell contacts apart by: a mapping that syncs none of them is saved only once confirmed. */
+export const IDENTIFYING_FIELDS = ['firstName', 'lastName', 'email', 'accountName'] as const;
+
+function identifiesNothing(mapping: ContactFieldMapping): boolean {
+  return IDENTIFYING_FIELDS.every((field) => !mapping[field]);
+}
+
 /**
  * The contact field mapping: one dropdown per Tandem field offering only the Outlook fields it may
  * map to (type-compatible, exposed by Graph, not taken by another field of the draft).
  */
-export function FieldMappingEditor({ controller }: { controller: SyncController }) {
+export function FieldMappingEditor({
+  controller,
+  refreshKey = 0,
+}: {
+  controller: SyncController;
+  /** Changes after each run or page action: a "saved" notice belongs to the moment it was said in. */
+  refreshKey?: number;
+}) {
   const t = useT();
   const ti = useIntegrationT();
   const locale = useLocale();
@@ -24,6 +52,12 @@ export function FieldMappingEditor({ controller }: { controller: SyncController 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [confirmingEmpty, setConfirmingEmpty] = useState(false);
+  const noticeKey = useRef(refreshKey);
+
+  useEffect(() => {
+    if (refreshKey !== noticeKey.current) setNotice(undefined);
+  }, [refreshKey]);
 
   const show = useCallback((next: ContactMappingView) => {
     setView(next);
@@ -39,6 +73,7 @@ export function FieldMappingEditor({ controller }: { controller: SyncController 
     setNotice(undefined);
     try {
       show(await action());
+      noticeKey.current = refreshKey;
       setNotice(done);
     } catch (e) {
       setError(describe(e));
@@ -71,15 +106,22 @@ export function FieldMappingEditor({ controller }: { controller: SyncController 
   }
 
   const changed = Object.keys({ ...draft, ...view.mapping }).some((k) => draft[k] !== view.mapping[k]);
+  const save = () => act(() => controller.saveContactMapping(draft), ti('integration.mapping.saved'));
 
   return (
     <section aria-labelledby="tandem-mapping-title" className="tandem-form">
       {heading}
       <Text size={200}>{ti('integration.mapping.hint')}</Text>
       <div className="tandem-badges">
-        <Badge appearance="tint" color={view.isDefault ? 'informative' : 'brand'}>
-          {ti(view.isDefault ? 'integration.mapping.default' : 'integration.mapping.custom')}
-        </Badge>
+        {changed ? (
+          <Badge appearance="tint" color="warning">
+            {ti('integration.mapping.unsaved')}
+          </Badge>
+        ) : (
+          <Badge appearance="tint" color={view.isDefault ? 'informative' : 'brand'}>
+            {ti(view.isDefault ? 'integration.mapping.default' : 'integration.mapping.custom')}
+          </Badge>
+        )}
       </div>
       <div className="tandem-mapping">
         {view.crmFields.map((crm) => {
@@ -119,9 +161,7 @@ export function FieldMappingEditor({ controller }: { controller: SyncController 
         <Button
           appearance="primary"
           disabled={busy || !changed}
-          onClick={() =>
-            void act(() => controller.saveContactMapping(draft), ti('integration.mapping.saved'))
-          }
+          onClick={() => (identifiesNothing(draft) ? setConfirmingEmpty(true) : void save())}
         >
           {ti('integration.mapping.save')}
         </Button>
@@ -132,6 +172,34 @@ export function FieldMappingEditor({ controller }: { controller: SyncController 
           {ti('integration.mapping.reset')}
         </Button>
       </div>
+      <Dialog
+        open={confirmingEmpty}
+        modalType="alert"
+        onOpenChange={(_, data) => {
+          if (!data.open) setConfirmingEmpty(false);
+        }}
+      >
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>{ti('integration.mapping.emptyTitle')}</DialogTitle>
+            <DialogContent>{ti('integration.mapping.emptyBody')}</DialogContent>
+            <DialogActions>
+              <Button
+                appearance="primary"
+                onClick={() => {
+                  setConfirmingEmpty(false);
+                  void save();
+                }}
+              >
+                {ti('integration.mapping.emptySave')}
+              </Button>
+              <Button onClick={() => setConfirmingEmpty(false)}>
+                {ti('integration.mapping.emptyCancel')}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
     </section>
   );
 }

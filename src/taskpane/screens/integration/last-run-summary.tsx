@@ -1,7 +1,9 @@
 import { Button, Text } from '@fluentui/react-components';
 import { formatDate, useLocale } from '../../i18n';
 import { useIntegrationT, type IntegrationKey } from '../../integration-i18n';
-import type { LastRun } from '../../sync-views';
+import type { PortErrorKind } from '../../../sync/ports';
+import type { LastRun, SyncTrouble } from '../../sync-views';
+import { RawDetails, troubleText } from './sync-trouble';
 
 const ACTIONS = [
   'createGraph',
@@ -33,13 +35,21 @@ export function LastRunSummary({
   const locale = useLocale();
   if (!run) return <Text size={200}>{ti('integration.last.never')}</Text>;
   const counts = ACTIONS.filter((a) => (run.applied[a] ?? 0) > 0);
+  const failed = run.outcome === 'failed';
   return (
     <div className="tandem-last-run" aria-label={ti('integration.last.when', { when: '' }).trim()}>
       <Text size={200} weight="semibold">
         {ti('integration.last.when', { when: formatDate(locale, run.at, true) })} ·{' '}
         {ti(`integration.outcome.${run.outcome}` as IntegrationKey)}
       </Text>
-      {run.refused ? (
+      {failed ? (
+        <>
+          <Text size={200} role="note">
+            {run.error ? troubleText(ti, run.error.reason) : ti('integration.trouble.permanent')}
+          </Text>
+          <RawDetails details={run.error?.message} />
+        </>
+      ) : run.refused ? (
         <>
           <Text size={200} role="note">
             {ti('integration.refused', {
@@ -85,14 +95,37 @@ export function LastRunSummary({
             {ti('integration.failures', { count: run.failureCount })}
           </Text>
           <ul className="tandem-list">
-            {run.failures.slice(0, SHOWN_FAILURES).map((f, i) => (
-              <li key={`${f.id}-${i}`}>
-                <Text size={200}>{f.message}</Text>
+            {failureKinds(run).map(([reason, count]) => (
+              <li key={reason}>
+                <Text size={200}>
+                  {ti('integration.failedKinds', { count, what: troubleText(ti, reason) })}
+                </Text>
               </li>
             ))}
           </ul>
+          <RawDetails details={run.failures.slice(0, SHOWN_FAILURES).map((f) => f.message)} />
         </>
       )}
     </div>
   );
 }
+
+/** Item failures by kind, in people's words (the kept ones; the heading has the full count). */
+function failureKinds(run: LastRun): [SyncTrouble, number][] {
+  const counts = new Map<SyncTrouble, number>();
+  for (const f of run.failures) {
+    const reason = ITEM_TROUBLE[f.kind] ?? 'permanent';
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts];
+}
+
+const ITEM_TROUBLE: Record<PortErrorKind, SyncTrouble> = {
+  cursorExpired: 'cursorExpired',
+  temporary: 'unavailable',
+  auth: 'auth',
+  notFound: 'notFound',
+  conflict: 'conflict',
+  invalid: 'invalid',
+  permanent: 'permanent',
+};

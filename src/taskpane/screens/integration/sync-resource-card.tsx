@@ -1,7 +1,7 @@
-import { Card, Switch, Text } from '@fluentui/react-components';
+import { Button, Card, Switch, Text } from '@fluentui/react-components';
 import type { SyncResource } from '../../../sync/model';
 import { useIntegrationT } from '../../integration-i18n';
-import type { MassDeleteRefusal, ResourceStatus, SyncProgress } from '../../sync-views';
+import type { MassDeleteRefusal, ResourceStatus, SyncProgressView } from '../../sync-views';
 import { LastRunSummary } from './last-run-summary';
 import { SyncProgressBar } from './sync-progress-bar';
 
@@ -17,15 +17,18 @@ export function SyncResourceCard({
   turningOn,
   onToggle,
   onConfirmDeletes,
+  onIncludeImported,
 }: {
   resource: SyncResource;
   status: ResourceStatus;
-  progress: SyncProgress | undefined;
+  progress: SyncProgressView | undefined;
   disabled: boolean;
   /** Activation in progress: the switch already shows the state being reached. */
   turningOn: boolean;
   onToggle: (resource: SyncResource, on: boolean) => void;
   onConfirmDeletes: (resource: SyncResource, refusal: MassDeleteRefusal) => void;
+  /** Makes the imported records that do not sync eligible (a mass update). */
+  onIncludeImported: (resource: SyncResource) => void;
 }) {
   const ti = useIntegrationT();
   const title = ti(resource === 'calendar' ? 'integration.calendar' : 'integration.contacts');
@@ -57,6 +60,24 @@ export function SyncResourceCard({
             ? { onConfirmDeletes: () => onConfirmDeletes(resource, refusal) }
             : {})}
         />
+      )}
+      {status.enabled && status.importedNotSynced > 0 && !progress && (
+        <div className="tandem-imported">
+          <Text size={200}>
+            {ti(`integration.imported.${resource}.${status.importedNotSynced === 1 ? 'one' : 'other'}`, {
+              count: status.importedNotSynced,
+            })}
+          </Text>
+          <div>
+            <Button
+              size="small"
+              disabled={disabled || status.running}
+              onClick={() => onIncludeImported(resource)}
+            >
+              {ti('integration.imported.include')}
+            </Button>
+          </div>
+        </div>
       )}
     </Card>
   );
