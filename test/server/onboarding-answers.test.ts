@@ -25,10 +25,10 @@ test('the mail to administrators quotes the requester’s message', async () => 
   const requester = tenant.users[0]!;
   const res = await h
     .as(requester)
-    .post('/api/onboarding/join-request', { ...TERMS, message: 'I sell in Madrid.\nCarmen sent me.' });
+    .post('/api/onboarding/join-request', { ...TERMS, message: 'I sell in Madrid. Carmen sent me.' });
   expect(res.statusCode).toBe(201);
   const [mail] = (await h.mailsTo(tenant.admin)).filter((m) => m.subject.includes('asks to join'));
-  expect(mail?.body.content).toContain('Their message:\n> I sell in Madrid.\n> Carmen sent me.');
+  expect(mail?.body.content).toContain('Their message:\n> I sell in Madrid. Carmen sent me.');
 });
 
 test('a request without a message says nothing of one', async () => {
