@@ -1,4 +1,4 @@
-/** An error that becomes an HTTP answer `{ "error": { code, message } }` with its status. */
+/** An error that becomes an HTTP answer `{ "error": { code, message, ...details } }` with its status. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -6,6 +6,8 @@ export class HttpError extends Error {
     message: string,
     /** Extra answer headers (e.g. `Retry-After`). */
     readonly headers: Record<string, string> = {},
+    /** Facts a client shows in its own words (e.g. `attemptsLeft`); never secrets. */
+    readonly details: Record<string, string | number | boolean> = {},
   ) {
     super(message);
     this.name = 'HttpError';

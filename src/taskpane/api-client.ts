@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What else the answer's `error` object said (e.g. `attemptsLeft`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -50,10 +52,12 @@ export class ApiClient {
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const { code, message, ...details } = error ?? {};
       throw new ApiError(
         res.status,
-        error?.code ?? 'error',
-        error?.message ?? `The server answered ${res.status}.`,
+        code ?? 'error',
+        message ?? `The server answered ${res.status}.`,
+        details,
       );
     }
     return parsed as T;

@@ -15,11 +15,12 @@ import type { AccountManager, SignedInAccount } from '../auth/account-manager';
 import { ApiError, type Api } from './api-client';
 import type { Directory } from './directory';
 import { watchSystemTheme, type HostInfo } from './host';
-import { describeError, I18nProvider, localeFor, useT } from './i18n';
+import { describeError, I18nProvider, localeFor, useT, type Locale } from './i18n';
 import type { Me } from './me';
 import type { OnboardingState } from './onboarding';
+import { loadPreferences, savePreferences, type Preferences, type ThemeChoice } from './preferences';
 import { useHashRoute } from './router';
-import { AccountScreen } from './screens/account-screen';
+import { AccountScreen, type DisplaySettings } from './screens/account-screen';
 import { SignInScreen } from './screens/sign-in-screen';
 import type { SyncController } from './sync-controller';
 
@@ -48,15 +49,46 @@ export interface AppProps {
 /** The add-in and the web app: the same React tree, themed and translated after its host. */
 export function App(props: AppProps) {
   const { host } = props;
-  const [theme, setTheme] = useState(host.theme);
-  useEffect(() => (host.followsSystemTheme ? watchSystemTheme(setTheme) : undefined), [host]);
+  const web = host.kind === 'browser';
+  // The web app remembers the language and theme chosen in Account; `?lang=` / `?theme=` in the address still win.
+  const [preferences, setPreferences] = useState<Preferences>(() => (web ? storedUnlessForced() : {}));
+  const [hostTheme, setHostTheme] = useState(host.theme);
+  useEffect(() => (host.followsSystemTheme ? watchSystemTheme(setHostTheme) : undefined), [host]);
+  const theme = preferences.theme && preferences.theme !== 'system' ? preferences.theme : hostTheme;
+  const locale: Locale = preferences.language ?? localeFor(host.language);
+  useEffect(() => {
+    // The page behind the app (margins, overscroll) follows the theme and language too.
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.lang = locale;
+  }, [theme, locale]);
+  const display: DisplaySettings | undefined = web
+    ? {
+        locale,
+        theme: preferences.theme ?? 'system',
+        onChange: (next: { language?: Locale; theme?: ThemeChoice }) =>
+          setPreferences((current) => {
+            const merged = { ...current, ...next };
+            savePreferences(merged);
+            return merged;
+          }),
+      }
+    : undefined;
   return (
     <FluentProvider theme={theme === 'dark' ? webDarkTheme : webLightTheme} className="tandem-root">
-      <I18nProvider locale={localeFor(props.host.language)}>
-        <Shell {...props} />
+      <I18nProvider locale={locale}>
+        <Shell {...props} display={display} />
       </I18nProvider>
     </FluentProvider>
   );
+}
+
+function storedUnlessForced(): Preferences {
+  const { language, theme } = loadPreferences();
+  const forced = new URLSearchParams(window.location.search);
+  return {
+    ...(language && !forced.has('lang') ? { language } : {}),
+    ...(theme && !forced.has('theme') ? { theme } : {}),
+  };
 }
 
 type State =
@@ -66,7 +98,15 @@ type State =
   | { phase: 'error'; message: string }
   | { phase: 'ready'; account: SignedInAccount; me: Me };
 
-function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppProps) {
+function Shell({
+  accounts,
+  api,
+  directory,
+  sandbox,
+  loadDemoUsers,
+  sync,
+  display,
+}: AppProps & { display: DisplaySettings | undefined }) {
   const t = useT();
   const [state, setState] = useState<State>({ phase: 'loading' });
   const [route, navigate] = useHashRoute();
@@ -156,6 +196,7 @@ function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppPr
             <Title3 as="h1">{t('app.title')}</Title3>
           </header>
           <TabList
+            className="tandem-tabs"
             selectedValue={current}
             onTabSelect={(_, data) => {
               setTab(String(data.value));
@@ -166,7 +207,7 @@ function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppPr
             {sync && <Tab value="integration">{t('nav.integration')}</Tab>}
             {canManageUsers && <Tab value="users">{t('nav.users')}</Tab>}
           </TabList>
-          {current === 'account' && <AccountScreen me={state.me} onSignOut={signOut} />}
+          {current === 'account' && <AccountScreen me={state.me} display={display} onSignOut={signOut} />}
           {current === 'integration' && sync && (
             <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
               <IntegrationScreen controller={sync} />

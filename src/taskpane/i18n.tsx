@@ -16,6 +16,14 @@ const en = {
   'account.edition': 'Edition',
   'account.profile': 'Profile',
   'account.signOut': 'Sign out',
+  'account.preferences': 'Display',
+  'account.language': 'Language',
+  'account.theme': 'Theme',
+  'account.theme.system': 'As the system',
+  'account.theme.light': 'Light',
+  'account.theme.dark': 'Dark',
+  'profile.Administrator': 'Administrator',
+  'profile.Standard user': 'Standard user',
   'edition.free': 'Free',
   'edition.paid': 'Paid',
   'error.generic': 'Something went wrong: {message}',
@@ -34,6 +42,19 @@ const en = {
   'error.code.invitation_expired': 'This invitation has expired: ask for a new one.',
   'error.code.request_pending': 'Your request to join is already pending.',
   'error.code.invitation_pending': 'You have an invitation: accept it to join.',
+  'error.code.invitation_other_email':
+    'This invitation was sent to another person: sign in with the account it was addressed to.',
+  'error.code.account_exists':
+    'A Tandem account already exists for your email address: open Tandem to enter it.',
+  'error.kind.temporary': 'Microsoft 365 is not answering right now. Tandem tries again later.',
+  'error.kind.auth': 'Microsoft 365 did not accept your sign-in: sign out and sign in again.',
+  'error.kind.notFound': 'The item no longer exists in Outlook.',
+  'error.kind.conflict':
+    'The item was changed at the same moment in Outlook; the next run takes it up again.',
+  'error.kind.cursorExpired': 'Outlook asked to read everything again; the next run does it.',
+  'error.kind.invalid': 'Microsoft 365 refused the change as invalid.',
+  'error.kind.permanent': 'Microsoft 365 gave an answer Tandem does not understand.',
+  'error.network': 'The server cannot be reached. Check your connection and try again.',
   retry: 'Try again',
   cancel: 'Cancel',
   close: 'Close',
@@ -54,6 +75,12 @@ const en = {
   'onboarding.invitedByLink.title': 'Accept your invitation',
   'onboarding.invited.expires': 'The invitation is valid until {date}.',
   'onboarding.invited.button': 'Accept and join',
+  'onboarding.replaced.title': 'This invitation link was replaced',
+  'onboarding.replaced.newer':
+    'An administrator sent you a newer invitation to {org}, which replaces this link. You can accept it here; it is valid until {date}.',
+  'onboarding.replaced.none':
+    'This link no longer works: a newer invitation replaced it, or it was withdrawn. Open the most recent invitation mail from Tandem, or ask an administrator of the organisation to invite you again.',
+  'onboarding.invitation.problem': 'This invitation cannot be accepted.',
   'onboarding.join.title': '{org} already uses Tandem',
   'onboarding.join.body':
     'You have no invitation yet. Ask to join: the administrators get an email and you are told when they answer.',
@@ -62,6 +89,10 @@ const en = {
   'onboarding.pending.title': 'Your request to join {org} is pending',
   'onboarding.pending.body': 'You asked on {date}. You will get an email when an administrator answers.',
   'onboarding.pending.check': 'Check again',
+  'onboarding.declined.title': 'Your request to join {org} was declined',
+  'onboarding.declined.body':
+    'An administrator declined the request you sent on {asked}, on {date}. If you think this is a mistake, ask an administrator of your organisation.',
+  'onboarding.declined.again': 'Ask again',
   'onboarding.deactivated':
     'Your Tandem account has been deactivated. Ask an administrator of your organisation.',
   'onboarding.entering': 'Opening your Tandem account…',
@@ -76,6 +107,10 @@ const en = {
   'associate.code': 'One-time code',
   'associate.verify': 'Verify and join',
   'associate.resend': 'Send a new code',
+  'associate.invalidEmail': 'Enter a complete email address, such as name@example.com.',
+  'associate.wrongCode': 'That code is not right. Tries left: {left}.',
+  'associate.lastTry': 'That code is not right, and no tries are left: send a new code.',
+  'associate.noTriesLeft': 'Too many wrong codes for this one: send a new code.',
   'users.title': 'Users',
   'users.members': 'Members',
   'users.invitations': 'Pending invitations',
@@ -105,6 +140,10 @@ const en = {
   'users.revoke': 'Revoke',
   'users.resent': 'A new invitation was sent to {email}.',
   'users.revoked': 'The invitation to {email} was revoked.',
+  'users.revoke.title': 'Revoke the invitation to {email}?',
+  'users.revoke.body': 'The link in their mail stops working at once. You can invite {email} again later.',
+  'users.reject.title': 'Reject the request of {name}?',
+  'users.reject.body': '{name} is told by mail that the request was not approved. They can ask again later.',
   'users.approve': 'Approve and add',
   'users.reject': 'Reject',
   'users.approved': '{name} was added to the organisation.',
@@ -114,6 +153,8 @@ const en = {
   'users.approve.message': 'Their message: “{message}”',
   'users.approve.profile': 'Profile',
   'users.approve.missing': 'This request to join was already answered or no longer exists.',
+  'users.approve.wasApproved': 'The request of {name} was already approved on {date} by {by}.',
+  'users.approve.wasRejected': 'The request of {name} was already rejected on {date} by {by}.',
   'users.invited': 'Invitations sent: {count}.',
   'users.skipped': 'Not invited: {list}.',
   'users.skip.already_member': '{email} (already a member)',
@@ -131,6 +172,9 @@ const en = {
   'picker.more': 'Show more',
   'picker.selected': '{count} selected',
   'picker.invite': 'Invite selected',
+  'picker.known.you': 'You',
+  'picker.known.member': 'Already a member',
+  'picker.known.invited': 'Invited: inviting again sends a new link',
   'picker.graphFailed': 'Could not read your organisation’s directory: {message}',
 } as const;
 
@@ -154,6 +198,14 @@ const es: Messages = {
   'account.edition': 'Edición',
   'account.profile': 'Perfil',
   'account.signOut': 'Cerrar sesión',
+  'account.preferences': 'Presentación',
+  'account.language': 'Idioma',
+  'account.theme': 'Tema',
+  'account.theme.system': 'Como el sistema',
+  'account.theme.light': 'Claro',
+  'account.theme.dark': 'Oscuro',
+  'profile.Administrator': 'Administrador',
+  'profile.Standard user': 'Usuario estándar',
   'edition.free': 'Gratuita',
   'edition.paid': 'De pago',
   'error.generic': 'Algo salió mal: {message}',
@@ -172,6 +224,21 @@ const es: Messages = {
   'error.code.invitation_expired': 'Esta invitación ha caducado: pide una nueva.',
   'error.code.request_pending': 'Tu solicitud para unirte ya está pendiente.',
   'error.code.invitation_pending': 'Tienes una invitación: acéptala para unirte.',
+  'error.code.invitation_other_email':
+    'Esta invitación se envió a otra persona: inicia sesión con la cuenta a la que iba dirigida.',
+  'error.code.account_exists':
+    'Ya existe una cuenta de Tandem con tu dirección de correo: abre Tandem para entrar en ella.',
+  'error.kind.temporary':
+    'Microsoft 365 no responde en este momento. Tandem lo volverá a intentar más tarde.',
+  'error.kind.auth':
+    'Microsoft 365 no ha aceptado tu inicio de sesión: cierra la sesión y vuelve a iniciarla.',
+  'error.kind.notFound': 'El elemento ya no existe en Outlook.',
+  'error.kind.conflict':
+    'El elemento se cambió a la vez en Outlook; la próxima ejecución lo vuelve a tratar.',
+  'error.kind.cursorExpired': 'Outlook ha pedido leerlo todo de nuevo; la próxima ejecución lo hace.',
+  'error.kind.invalid': 'Microsoft 365 ha rechazado el cambio por no ser válido.',
+  'error.kind.permanent': 'Microsoft 365 ha dado una respuesta que Tandem no entiende.',
+  'error.network': 'No se puede conectar con el servidor. Comprueba tu conexión y vuelve a intentarlo.',
   retry: 'Reintentar',
   cancel: 'Cancelar',
   close: 'Cerrar',
@@ -192,6 +259,12 @@ const es: Messages = {
   'onboarding.invitedByLink.title': 'Acepta tu invitación',
   'onboarding.invited.expires': 'La invitación es válida hasta el {date}.',
   'onboarding.invited.button': 'Aceptar y unirme',
+  'onboarding.replaced.title': 'Este enlace de invitación se ha sustituido',
+  'onboarding.replaced.newer':
+    'Un administrador te ha enviado una invitación más reciente a {org}, que sustituye a este enlace. Puedes aceptarla aquí; es válida hasta el {date}.',
+  'onboarding.replaced.none':
+    'Este enlace ya no funciona: lo ha sustituido una invitación más reciente o se ha retirado. Abre el correo de invitación más reciente de Tandem o pide a un administrador de la organización que te vuelva a invitar.',
+  'onboarding.invitation.problem': 'Esta invitación no se puede aceptar.',
   'onboarding.join.title': '{org} ya usa Tandem',
   'onboarding.join.body':
     'Todavía no tienes invitación. Solicita unirte: los administradores reciben un correo y se te avisa cuando respondan.',
@@ -200,6 +273,10 @@ const es: Messages = {
   'onboarding.pending.title': 'Tu solicitud para unirte a {org} está pendiente',
   'onboarding.pending.body': 'La enviaste el {date}. Recibirás un correo cuando un administrador responda.',
   'onboarding.pending.check': 'Comprobar de nuevo',
+  'onboarding.declined.title': 'Se ha rechazado tu solicitud para unirte a {org}',
+  'onboarding.declined.body':
+    'Un administrador rechazó el {date} la solicitud que enviaste el {asked}. Si crees que es un error, consulta con un administrador de tu organización.',
+  'onboarding.declined.again': 'Volver a solicitarlo',
   'onboarding.deactivated':
     'Tu cuenta de Tandem está desactivada. Consulta a un administrador de tu organización.',
   'onboarding.entering': 'Abriendo tu cuenta de Tandem…',
@@ -214,6 +291,10 @@ const es: Messages = {
   'associate.code': 'Código de un solo uso',
   'associate.verify': 'Verificar y unirme',
   'associate.resend': 'Enviar un código nuevo',
+  'associate.invalidEmail': 'Escribe una dirección de correo completa, como nombre@ejemplo.com.',
+  'associate.wrongCode': 'El código no es correcto. Intentos restantes: {left}.',
+  'associate.lastTry': 'El código no es correcto y no quedan intentos: envía un código nuevo.',
+  'associate.noTriesLeft': 'Demasiados códigos erróneos para este: envía un código nuevo.',
   'users.title': 'Usuarios',
   'users.members': 'Miembros',
   'users.invitations': 'Invitaciones pendientes',
@@ -243,6 +324,12 @@ const es: Messages = {
   'users.revoke': 'Revocar',
   'users.resent': 'Se ha enviado una nueva invitación a {email}.',
   'users.revoked': 'Se ha revocado la invitación a {email}.',
+  'users.revoke.title': '¿Revocar la invitación a {email}?',
+  'users.revoke.body':
+    'El enlace de su correo deja de funcionar en el acto. Puedes volver a invitar a {email} más adelante.',
+  'users.reject.title': '¿Rechazar la solicitud de {name}?',
+  'users.reject.body':
+    '{name} recibe un correo que le dice que la solicitud no se ha aprobado. Puede volver a pedirlo más adelante.',
   'users.approve': 'Aprobar y añadir',
   'users.reject': 'Rechazar',
   'users.approved': '{name} se ha añadido a la organización.',
@@ -252,6 +339,8 @@ const es: Messages = {
   'users.approve.message': 'Su mensaje: «{message}»',
   'users.approve.profile': 'Perfil',
   'users.approve.missing': 'Esta solicitud para unirse ya se respondió o ya no existe.',
+  'users.approve.wasApproved': 'La solicitud de {name} ya la aprobó {by} el {date}.',
+  'users.approve.wasRejected': 'La solicitud de {name} ya la rechazó {by} el {date}.',
   'users.invited': 'Invitaciones enviadas: {count}.',
   'users.skipped': 'Sin invitar: {list}.',
   'users.skip.already_member': '{email} (ya es miembro)',
@@ -269,6 +358,9 @@ const es: Messages = {
   'picker.more': 'Mostrar más',
   'picker.selected': '{count} seleccionados',
   'picker.invite': 'Invitar a los seleccionados',
+  'picker.known.you': 'Tú',
+  'picker.known.member': 'Ya es miembro',
+  'picker.known.invited': 'Invitado: volver a invitar envía un enlace nuevo',
   'picker.graphFailed': 'No se pudo leer el directorio de tu organización: {message}',
 };
 
@@ -316,11 +408,29 @@ export function formatTime(locale: Locale, iso: string): string {
   );
 }
 
-/** A translated message for a failed call: known API error codes in the user's language, else the server's words. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in en;
+}
+
+/** The name of a profile: the two every organisation starts with are translated, others are the admins' words. */
+export function profileName(t: Translate, name: string): string {
+  const key = `profile.${name}`;
+  return isMessageKey(key) ? t(key) : name;
+}
+
+/**
+ * A translated message for a failed call: known API error codes, then the kind of a failed Microsoft
+ * Graph call (sync and directory errors carry one), then a network failure; else the raw words.
+ */
 export function describeError(t: Translate, error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const key = `error.code.${typeof code === 'string' ? code : ''}`;
+  const { code, kind } = (error ?? {}) as { code?: unknown; kind?: unknown };
   const message = error instanceof Error ? error.message : String(error);
-  if (key in en) return t(key as MessageKey);
+  const known = [
+    typeof code === 'string' ? `error.code.${code}` : '',
+    typeof kind === 'string' ? `error.kind.${kind}` : '',
+  ].find(isMessageKey);
+  if (known) return t(known);
+  // fetch's TypeError when the server is down or the network is gone.
+  if (error instanceof TypeError && /fetch|network/i.test(message)) return t('error.network');
   return t('error.generic', { message });
 }

@@ -10,8 +10,20 @@ export type OnboardingState = { termsVersion: string } & (
       state: 'request_to_join';
       org: { id: string; name: string };
       request: { id: string; createdAt: string } | null;
+      /** The caller's latest request, when an administrator declined it (and none is pending). */
+      declined?: { id: string; createdAt: string; decidedAt: string } | null;
     }
 );
+
+/** `POST /api/onboarding/invitation`: what an invitation link leads to, before accepting it. */
+export interface InvitationPreview {
+  org: { id: string; name: string };
+  expiresAt: string;
+  email: string | null;
+  acceptable: boolean;
+  /** Why it cannot be accepted: an API error code (`invitation_used`, `invitation_expired`, …). */
+  problem: string | null;
+}
 
 /** The Users page's lists (`/api/users`, `/api/profiles`, `/api/invitations`, `/api/join-requests`). */
 export interface Member {
@@ -48,6 +60,14 @@ export interface JoinRequest {
   displayName: string;
   message: string | null;
   createdAt: string;
+}
+
+/** `GET /api/join-requests/:id`: one request, whatever its state (a mail's link may find it answered). */
+export interface JoinRequestDetail extends JoinRequest {
+  status: 'pending' | 'approved' | 'rejected';
+  decidedAt: string | null;
+  /** The email of the administrator who answered. */
+  decidedBy: string | null;
 }
 
 export interface InviteResult {

@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { AccountManager, SignedInAccount } from '../../src/auth/account-manager';
 import { App } from '../../src/taskpane/app';
 import type { Directory } from '../../src/taskpane/directory';
@@ -28,11 +28,16 @@ const directory: Directory = {
 
 const ana: SignedInAccount = { username: 'admin@contoso.example', name: 'Ana Admin' };
 
-function renderApp(api: FakeApi, account: SignedInAccount | null = ana, language = 'en-US') {
+function renderApp(
+  api: FakeApi,
+  account: SignedInAccount | null = ana,
+  language = 'en-US',
+  kind: 'browser' | 'outlook' = 'browser',
+) {
   const accounts = new FakeAccounts(account);
   render(
     <App
-      host={{ kind: 'browser', language, theme: 'light' }}
+      host={{ kind, language, theme: 'light' }}
       accounts={accounts}
       api={api}
       directory={directory}
@@ -51,10 +56,19 @@ function usersApi(api: FakeApi, request = aJoinRequest()) {
     .on('GET /api/users', { items: [aMember()] })
     .on('GET /api/profiles', { items: [profile] })
     .on('GET /api/invitations', { items: [] })
-    .on('GET /api/join-requests', { items: [request] });
+    .on('GET /api/join-requests', { items: [request] })
+    .on(`GET /api/join-requests/${request.id}`, {
+      ...request,
+      status: 'pending',
+      decidedAt: null,
+      decidedBy: null,
+    });
 }
 
-beforeEach(() => window.history.replaceState(null, '', '/taskpane.html'));
+beforeEach(() => {
+  window.history.replaceState(null, '', '/taskpane.html');
+  window.localStorage.clear();
+});
 
 test('signed out: the sign-in screen', async () => {
   renderApp(new FakeApi(), null);
@@ -81,9 +95,16 @@ test('an invitation link is accepted with its token, then the link is cleared', 
   const api = new FakeApi()
     .fail('GET /api/me', 403, 'forbidden')
     .on('GET /api/onboarding', { state: 'admin_required', termsVersion: '2026-01' })
+    .on('POST /api/onboarding/invitation', {
+      org: { id: 'o', name: 'Contoso' },
+      expiresAt: '2026-12-01T10:00:00.000Z',
+      email: 'admin@contoso.example',
+      acceptable: true,
+      problem: null,
+    })
     .on('POST /api/onboarding/accept', { orgId: 'o', userId: 'u', invitationId: 'i' });
   renderApp(api);
-  await screen.findByRole('heading', { name: 'Accept your invitation' });
+  await screen.findByRole('heading', { name: 'You are invited to join Contoso' });
   fireEvent.click(screen.getByRole('checkbox'));
   api.on('GET /api/me', aMe({ permissions: [] }));
   fireEvent.click(screen.getByRole('button', { name: 'Accept and join' }));
@@ -130,6 +151,54 @@ test('a hash change while open is followed', async () => {
   });
   await screen.findByRole('tab', { name: 'Users', selected: true });
   await screen.findByRole('list', { name: 'Members' });
+});
+
+test('an approval link opened in a tab already showing Users opens that request, even one newer than the lists', async () => {
+  const api = usersApi(new FakeApi().on('GET /api/me', aMe()));
+  renderApp(api);
+  await screen.findByRole('tab', { name: 'Account', selected: true });
+  act(() => {
+    window.location.hash = '#/users';
+  });
+  await screen.findByRole('list', { name: 'Members' });
+  // Dora asks to join after the page loaded its lists; her mail's link is opened in this very tab.
+  const dora = aJoinRequest({ displayName: 'Dora Newcomer' });
+  usersApi(api, dora);
+  act(() => {
+    window.location.hash = `#/users?approve=${dora.id}`;
+  });
+  const dialog = await screen.findByRole('dialog', { name: 'Approve and add Dora Newcomer' });
+  within(dialog).getByRole('button', { name: 'Approve and add' });
+  // The lists were read again too.
+  await screen.findByRole('button', { name: 'Reject: Dora Newcomer' });
+});
+
+test('the web app switches language and theme in Account, and keeps the choice', async () => {
+  const api = new FakeApi().on('GET /api/me', aMe());
+  renderApp(api);
+  fireEvent.click(await screen.findByRole('combobox', { name: 'Language' }));
+  fireEvent.click(await screen.findByRole('option', { name: 'Español' }));
+  await screen.findByRole('tab', { name: 'Cuenta' });
+  fireEvent.click(screen.getByRole('combobox', { name: 'Tema' }));
+  fireEvent.click(await screen.findByRole('option', { name: 'Oscuro' }));
+  await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+  expect(document.documentElement.lang).toBe('es');
+  expect(JSON.parse(window.localStorage.getItem('tandem.preferences') ?? '{}')).toEqual({
+    language: 'es',
+    theme: 'dark',
+  });
+});
+
+test('a stored choice applies when the web app opens; Outlook keeps its own and shows no switch', async () => {
+  window.localStorage.setItem('tandem.preferences', JSON.stringify({ language: 'es', theme: 'dark' }));
+  renderApp(new FakeApi().on('GET /api/me', aMe()));
+  await screen.findByRole('tab', { name: 'Cuenta' });
+  screen.getByText('Administrador');
+  cleanup();
+  renderApp(new FakeApi().on('GET /api/me', aMe()), ana, 'en-US', 'outlook');
+  await screen.findByRole('tab', { name: 'Account' });
+  expect(screen.queryByRole('combobox', { name: 'Language' })).toBeNull();
+  expect(document.documentElement.dataset.theme).toBe('light');
 });
 
 test('an unexpected failure is shown in the user’s language with a retry', async () => {

@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { ApiError } from '../../src/taskpane/api-client';
 import type { OnboardingState } from '../../src/taskpane/onboarding';
 import { OnboardingScreen } from '../../src/taskpane/screens/onboarding-screen';
 import { FakeApi } from './support/fake-api';
@@ -7,8 +8,11 @@ import { isDisabled, renderScreen } from './support/render';
 
 const TERMS = '2026-01';
 
-function setup(state: OnboardingState, options: { inviteToken?: string; locale?: 'en' | 'es' } = {}) {
-  const api = new FakeApi();
+function setup(
+  state: OnboardingState,
+  options: { inviteToken?: string; locale?: 'en' | 'es'; api?: FakeApi } = {},
+) {
+  const api = options.api ?? new FakeApi();
   const onJoined = jest.fn();
   const onReload = jest.fn();
   const onSignOut = jest.fn();
@@ -91,13 +95,25 @@ describe('invitation', () => {
     expect(api.callsTo('POST /api/onboarding/accept')).toEqual([{ acceptTerms: true, termsVersion: TERMS }]);
   });
 
+  const preview = (over: Record<string, unknown> = {}) => ({
+    org: { id: 'o1', name: 'Contoso' },
+    expiresAt: '2026-12-01T10:00:00.000Z',
+    email: 'ana@contoso.example',
+    acceptable: true,
+    problem: null,
+    ...over,
+  });
+
   test('accepted through the email link sends its token, whatever the matched state', async () => {
     const token = 'A'.repeat(43);
-    const { api, onJoined } = setup(
+    const api = new FakeApi().on('POST /api/onboarding/invitation', preview());
+    const { onJoined } = setup(
       { state: 'request_to_join', termsVersion: TERMS, org: { id: 'o', name: 'Contoso' }, request: null },
-      { inviteToken: token },
+      { inviteToken: token, api },
     );
-    screen.getByRole('heading', { name: 'Accept your invitation' });
+    await screen.findByRole('heading', { name: 'You are invited to join Contoso' });
+    screen.getByText(/The invitation is valid until/);
+    expect(api.callsTo('POST /api/onboarding/invitation')).toEqual([{ token }]);
     api.on('POST /api/onboarding/accept', { orgId: 'o1', userId: 'u1', invitationId: 'i1' });
     acceptTerms();
     fireEvent.click(screen.getByRole('button', { name: 'Accept and join' }));
@@ -107,13 +123,62 @@ describe('invitation', () => {
     ]);
   });
 
-  test('an expired link is explained', async () => {
-    const { api, onJoined } = setup(invited, { inviteToken: 'B'.repeat(43) });
+  test('an expired link is explained before anything is accepted', async () => {
+    const api = new FakeApi().on(
+      'POST /api/onboarding/invitation',
+      preview({ acceptable: false, problem: 'invitation_expired' }),
+    );
+    setup(invited, { inviteToken: 'B'.repeat(43), api });
+    await screen.findByText('This invitation has expired: ask for a new one.');
+    expect(screen.queryByRole('button', { name: 'Accept and join' })).toBeNull();
+  });
+
+  test('a link that fails on accepting is explained', async () => {
+    const api = new FakeApi().on('POST /api/onboarding/invitation', preview());
+    const { onJoined } = setup(invited, { inviteToken: 'B'.repeat(43), api });
     api.fail('POST /api/onboarding/accept', 410, 'invitation_expired');
+    await screen.findByRole('heading', { name: 'You are invited to join Contoso' });
     acceptTerms();
     fireEvent.click(screen.getByRole('button', { name: 'Accept and join' }));
     expect((await screen.findByRole('alert')).textContent).toContain('This invitation has expired');
     expect(onJoined).not.toHaveBeenCalled();
+  });
+
+  test('a link replaced by a newer invitation says so and accepts the newer one', async () => {
+    const api = new FakeApi().fail(
+      'POST /api/onboarding/invitation',
+      404,
+      'not_found',
+      'Invitation not found.',
+    );
+    const { onJoined } = setup(invited, { inviteToken: 'C'.repeat(43), api });
+    await screen.findByRole('heading', { name: 'This invitation link was replaced' });
+    screen.getByText(/sent you a newer invitation to Contoso, which replaces this link/);
+    api.on('POST /api/onboarding/accept', { orgId: 'o1', userId: 'u1', invitationId: 'i1' });
+    acceptTerms();
+    fireEvent.click(screen.getByRole('button', { name: 'Accept and join' }));
+    await waitFor(() => expect(onJoined).toHaveBeenCalled());
+    // The dead token is not sent: the newer invitation is accepted by the user's email.
+    expect(api.callsTo('POST /api/onboarding/accept')).toEqual([{ acceptTerms: true, termsVersion: TERMS }]);
+  });
+
+  test('a link that no longer works, with no other invitation, says what to do (Spanish)', async () => {
+    const api = new FakeApi().fail('POST /api/onboarding/invitation', 404, 'not_found');
+    setup(
+      { state: 'request_to_join', termsVersion: TERMS, org: { id: 'o', name: 'Contoso' }, request: null },
+      { inviteToken: 'D'.repeat(43), api, locale: 'es' },
+    );
+    await screen.findByRole('heading', { name: 'Este enlace de invitación se ha sustituido' });
+    screen.getByText(/Abre el correo de invitación más reciente de Tandem/);
+    expect(screen.queryByRole('button', { name: 'Aceptar y unirme' })).toBeNull();
+  });
+
+  test('a link the server cannot check right now is explained', async () => {
+    const api = new FakeApi().on('POST /api/onboarding/invitation', () => {
+      throw new ApiError(503, 'error', 'The server is restarting');
+    });
+    setup(invited, { inviteToken: 'E'.repeat(43), api });
+    expect((await screen.findByRole('alert')).textContent).toContain('The server is restarting');
   });
 });
 
@@ -149,6 +214,18 @@ describe('request to join', () => {
     expect(onReload).not.toHaveBeenCalled();
   });
 
+  test('a declined request says when, instead of an empty form, and may be asked again', () => {
+    setup({
+      ...open,
+      declined: { id: 'r0', createdAt: '2026-11-20T08:00:00.000Z', decidedAt: '2026-11-22T15:00:00.000Z' },
+    });
+    screen.getByRole('heading', { name: 'Your request to join Contoso was declined' });
+    screen.getByText(/declined the request you sent on 20 Nov 2026, on 22 Nov 2026/);
+    expect(screen.queryByRole('button', { name: 'Request to join' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Ask again' }));
+    screen.getByRole('button', { name: 'Request to join' });
+  });
+
   test('a pending request says so and can be checked again', () => {
     const { onReload } = setup({ ...open, request: { id: 'r1', createdAt: '2026-11-25T08:00:00.000Z' } });
     screen.getByRole('heading', { name: 'Your request to join Contoso is pending' });
@@ -163,10 +240,15 @@ describe('associate my account', () => {
     const { api, onJoined } = setup({ state: 'admin_required', termsVersion: TERMS });
     fireEvent.click(screen.getByRole('button', { name: 'Associate my account' }));
     const send = screen.getByRole('button', { name: 'Send code' });
-    expect(isDisabled(send)).toBe(true);
+    // An address that cannot be one says why, rather than only greying the button out.
+    fireEvent.change(screen.getByLabelText(/Email of your Tandem account/), { target: { value: 'ana@old' } });
+    fireEvent.click(send);
+    await screen.findByText('Enter a complete email address, such as name@example.com.');
+    expect(api.callsTo('POST /api/onboarding/associate/code')).toHaveLength(0);
     fireEvent.change(screen.getByLabelText(/Email of your Tandem account/), {
       target: { value: 'ana@old.example' },
     });
+    expect(screen.queryByText('Enter a complete email address, such as name@example.com.')).toBeNull();
     api.on('POST /api/onboarding/associate/code', {
       email: 'ana@old.example',
       expiresAt: '2026-11-25T10:15:00.000Z',
@@ -177,11 +259,15 @@ describe('associate my account', () => {
       { email: 'ana@old.example', language: 'en' },
     ]);
 
-    // A wrong code first: explained, and the user can type again.
-    api.fail('POST /api/onboarding/associate/verify', 400, 'code_invalid');
+    // A wrong code first: explained with the tries left, and the user can type again.
+    api.on('POST /api/onboarding/associate/verify', () => {
+      throw new ApiError(400, 'code_invalid', 'That code is not right; 2 attempts left.', {
+        attemptsLeft: 2,
+      });
+    });
     fireEvent.change(screen.getByLabelText(/One-time code/), { target: { value: '12a34 56' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify and join' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('That code is not right.');
+    expect((await screen.findByRole('alert')).textContent).toBe('That code is not right. Tries left: 2.');
     expect(onJoined).not.toHaveBeenCalled();
 
     api.on('POST /api/onboarding/associate/verify', { orgId: 'o', userId: 'u' });
@@ -191,6 +277,32 @@ describe('associate my account', () => {
       { code: '123456' },
       { code: '123456' },
     ]);
+  });
+
+  test('the last wrong code, and a used-up code, say to send a new one (Spanish)', async () => {
+    const { api } = setup({ state: 'admin_required', termsVersion: TERMS }, { locale: 'es' });
+    fireEvent.click(screen.getByRole('button', { name: 'Asociar mi cuenta' }));
+    fireEvent.change(screen.getByLabelText(/Correo de tu cuenta de Tandem/), {
+      target: { value: 'ana@old.example' },
+    });
+    api.on('POST /api/onboarding/associate/code', {
+      email: 'ana@old.example',
+      expiresAt: '2026-11-25T10:15:00.000Z',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Enviar código' }));
+    fireEvent.change(await screen.findByLabelText(/Código de un solo uso/), { target: { value: '111111' } });
+    api.on('POST /api/onboarding/associate/verify', () => {
+      throw new ApiError(400, 'code_invalid', 'That code is not right. Ask for a new code.', {
+        attemptsLeft: 0,
+      });
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Verificar y unirme' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'El código no es correcto y no quedan intentos: envía un código nuevo.',
+    );
+    api.fail('POST /api/onboarding/associate/verify', 429, 'too_many_requests');
+    fireEvent.click(screen.getByRole('button', { name: 'Verificar y unirme' }));
+    await screen.findByText('Demasiados códigos erróneos para este: envía un código nuevo.');
   });
 
   test('from an invitation, and back', () => {

@@ -23,12 +23,15 @@ const carmen = aMember({
 const invitation = anInvitation({ email: 'outsider@example.org' });
 const request = aJoinRequest({ message: 'I sell in Madrid' });
 
+const pendingDetail = { ...request, status: 'pending', decidedAt: null, decidedBy: null };
+
 function fakeApi() {
   return new FakeApi()
     .on('GET /api/users', { items: [self, carmen] })
     .on('GET /api/profiles', { items: [manager, standard] })
     .on('GET /api/invitations', { items: [invitation] })
-    .on('GET /api/join-requests', { items: [request] });
+    .on('GET /api/join-requests', { items: [request] })
+    .on(`GET /api/join-requests/${request.id}`, pendingDetail);
 }
 
 const noDirectory: Directory = {
@@ -122,6 +125,11 @@ test('resends and revokes pending invitations', async () => {
   fireEvent.click(await screen.findByRole('button', { name: 'Resend: outsider@example.org' }));
   await screen.findByText('A new invitation was sent to outsider@example.org.');
   fireEvent.click(screen.getByRole('button', { name: 'Revoke: outsider@example.org' }));
+  const confirm = await screen.findByRole('alertdialog', {
+    name: 'Revoke the invitation to outsider@example.org?',
+  });
+  expect(api.callsTo(`DELETE /api/invitations/${invitation.id}`)).toHaveLength(0);
+  fireEvent.click(within(confirm).getByRole('button', { name: 'Revoke' }));
   await screen.findByText('The invitation to outsider@example.org was revoked.');
   expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(
     expect.arrayContaining([
@@ -131,12 +139,70 @@ test('resends and revokes pending invitations', async () => {
   );
 });
 
-test('rejects a request to join', async () => {
+test('rejects a request to join once confirmed', async () => {
   const { api } = setup();
   api.on(`POST /api/join-requests/${request.id}/reject`, undefined);
-  fireEvent.click(await screen.findByRole('button', { name: 'Reject' }));
+  fireEvent.click(await screen.findByRole('button', { name: 'Reject: Bruno Castillo' }));
+  const confirm = await screen.findByRole('alertdialog', { name: 'Reject the request of Bruno Castillo?' });
+  within(confirm).getByText(/is told by mail/);
+  expect(api.callsTo(`POST /api/join-requests/${request.id}/reject`)).toHaveLength(0);
+  fireEvent.click(within(confirm).getByRole('button', { name: 'Reject' }));
   await screen.findByText('The request of Bruno Castillo was rejected.');
   expect(api.callsTo(`POST /api/join-requests/${request.id}/reject`)).toHaveLength(1);
+});
+
+test('a reject cancelled in the confirmation does nothing', async () => {
+  const { api } = setup();
+  fireEvent.click(await screen.findByRole('button', { name: 'Reject: Bruno Castillo' }));
+  fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Cancel' }));
+  await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+  expect(api.callsTo(`POST /api/join-requests/${request.id}/reject`)).toHaveLength(0);
+});
+
+test('after an action, even a refused one, the lists are loaded again', async () => {
+  const { api } = setup();
+  api.fail(
+    `POST /api/join-requests/${request.id}/reject`,
+    409,
+    'conflict',
+    'This request was already approved.',
+  );
+  fireEvent.click(await screen.findByRole('button', { name: 'Reject: Bruno Castillo' }));
+  // Meanwhile another administrator approved Bruno: the reload shows him as a member.
+  api.on('GET /api/join-requests', { items: [] });
+  api.on('GET /api/users', { items: [self, carmen, aMember({ displayName: 'Bruno Castillo' })] });
+  fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Reject' }));
+  expect((await screen.findByRole('alert')).textContent).toContain('already approved');
+  await waitFor(() => list('Members').getByText('Bruno Castillo'));
+  expect(screen.queryByRole('list', { name: 'Requests to join' })).toBeNull();
+});
+
+test('coming back to the page (focus) refreshes the lists', async () => {
+  const { api } = setup();
+  await screen.findByRole('list', { name: 'Pending invitations' });
+  // The invitee accepted in the meantime.
+  api.on('GET /api/invitations', { items: [] });
+  api.on('GET /api/users', { items: [self, carmen, aMember({ displayName: 'Outsider' })] });
+  fireEvent.focus(window);
+  await waitFor(() => expect(screen.queryByRole('list', { name: 'Pending invitations' })).toBeNull());
+  list('Members').getByText('Outsider');
+});
+
+test('profile names every organisation starts with are shown in Spanish', async () => {
+  const admin = aProfile({ name: 'Administrator' });
+  const plain = aProfile({ name: 'Standard user', isDefault: true });
+  const api = fakeApi()
+    .on('GET /api/profiles', { items: [admin, plain, manager] })
+    .on('GET /api/users', {
+      items: [self, { ...carmen, profile: { id: plain.id, name: plain.name } }],
+    });
+  setup({ api, locale: 'es' });
+  const profile = await screen.findByRole('combobox', { name: 'Perfil de Carmen Delgado' });
+  expect(profile.textContent).toContain('Usuario estándar');
+  fireEvent.click(profile);
+  await screen.findByRole('option', { name: 'Administrador' });
+  // A profile the organisation named itself keeps its name.
+  screen.getByRole('option', { name: 'Sales manager' });
 });
 
 describe('Approve and add', () => {
@@ -159,7 +225,7 @@ describe('Approve and add', () => {
   test('from the list, with another profile; a failure stays in the dialog', async () => {
     const { api } = setup();
     api.fail(`POST /api/join-requests/${request.id}/approve`, 404, 'not_found', 'Join request not found.');
-    fireEvent.click(await screen.findByRole('button', { name: 'Approve and add' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Approve and add: Bruno Castillo' }));
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('combobox'));
     fireEvent.click(await screen.findByRole('option', { name: 'Sales manager' }));
@@ -168,11 +234,40 @@ describe('Approve and add', () => {
     expect(api.callsTo(`POST /api/join-requests/${request.id}/approve`)).toEqual([{ profileId: manager.id }]);
   });
 
-  test('a link to a request already answered says so', async () => {
+  test('a link to a request that does not exist says so', async () => {
     setup({ approve: '11111111-2222-4333-8444-555555555555' });
     const dialog = await screen.findByRole('dialog');
-    within(dialog).getByText('This request to join was already answered or no longer exists.');
+    await within(dialog).findByText('This request to join was already answered or no longer exists.');
     expect(within(dialog).queryByRole('button', { name: 'Approve and add' })).toBeNull();
+  });
+
+  test('a link to a request already answered says who answered and when', async () => {
+    const api = fakeApi().on(`GET /api/join-requests/${request.id}`, {
+      ...request,
+      status: 'rejected',
+      decidedAt: '2026-11-25T10:00:00.000Z',
+      decidedBy: 'carmen.delgado@contoso.example',
+    });
+    setup({ api, approve: request.id });
+    const dialog = await screen.findByRole('dialog', { name: 'Approve and add Bruno Castillo' });
+    await within(dialog).findByText(
+      /The request of Bruno Castillo was already rejected on 25 Nov 2026.* by carmen.delgado@contoso.example\./,
+    );
+    expect(within(dialog).queryByRole('button', { name: 'Approve and add' })).toBeNull();
+  });
+
+  test('a link to a request newer than the loaded lists (a tab left open) opens it as pending', async () => {
+    const newer = aJoinRequest({ displayName: 'Dora Newcomer', email: 'dora@contoso.example' });
+    const api = fakeApi().on(`GET /api/join-requests/${newer.id}`, {
+      ...newer,
+      status: 'pending',
+      decidedAt: null,
+      decidedBy: null,
+    });
+    // The page was loaded before Dora asked: her request is not in the lists it has.
+    setup({ api, approve: newer.id });
+    const dialog = await screen.findByRole('dialog', { name: 'Approve and add Dora Newcomer' });
+    within(dialog).getByRole('button', { name: 'Approve and add' });
   });
 });
 
@@ -237,6 +332,35 @@ describe('inviting', () => {
       },
     ]);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  test('the picker marks members and yourself as not invitable, and people already invited', async () => {
+    const directory: Directory = {
+      search: () =>
+        Promise.resolve({
+          users: [
+            { id: 'a', displayName: 'Ana Admin', email: 'admin@contoso.example' },
+            { id: 'c', displayName: 'Carmen Delgado', email: 'Carmen.Delgado@contoso.example' },
+            { id: 'o', displayName: 'Olga Outsider', email: 'outsider@example.org' },
+            { id: 'n', displayName: 'Nora New', email: 'nora@contoso.example' },
+          ],
+          nextLink: null,
+        }),
+      next: () => Promise.reject(new Error('no')),
+    };
+    setup({ directory });
+    fireEvent.click(await screen.findByRole('button', { name: 'Microsoft 365 user' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Invite Microsoft 365 users' });
+    await within(dialog).findByText('Nora New');
+    // By label: role queries over a whole Fluent dialog are slow in jsdom.
+    const box = (name: RegExp) => Promise.resolve(within(dialog).getByLabelText(name));
+    expect(isDisabled(await box(/Ana Admin/))).toBe(true);
+    within(dialog).getByText('You');
+    expect(isDisabled(await box(/Carmen Delgado/))).toBe(true);
+    within(dialog).getByText('Already a member');
+    expect(isDisabled(await box(/Olga Outsider/))).toBe(false);
+    within(dialog).getByText('Invited: inviting again sends a new link');
+    expect(isDisabled(await box(/Nora New/))).toBe(false);
   });
 
   test('a directory that cannot be read is explained', async () => {

@@ -3,7 +3,14 @@ export type Language = 'en' | 'es';
 
 export interface TemplateParams {
   invitation: { orgName: string; inviterName: string; link: string; expiresAt: Date };
-  join_request: { orgName: string; requesterName: string; requesterEmail: string; link: string };
+  join_request: {
+    orgName: string;
+    requesterName: string;
+    requesterEmail: string;
+    /** What the requester wrote to the administrators, if anything. */
+    message?: string | null | undefined;
+    link: string;
+  };
   join_approved: { orgName: string; link: string };
   join_rejected: { orgName: string };
   association_code: { code: string; minutes: number };
@@ -27,6 +34,13 @@ const day = (date: Date, language: Language) =>
     timeZone: 'UTC',
   });
 
+/** The requester's own words, set apart as a quote line by line. */
+const quote = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`)
+    .join('\n');
+
 const en: Templates = {
   invitation: (p) => ({
     subject: `${p.inviterName} invited you to ${p.orgName} on Tandem`,
@@ -43,6 +57,7 @@ const en: Templates = {
     subject: `${p.requesterName} asks to join ${p.orgName} on Tandem`,
     text: [
       `${p.requesterName} (${p.requesterEmail}) asks to join ${p.orgName} on Tandem.`,
+      ...(p.message ? ['', 'Their message:', quote(p.message)] : []),
       '',
       `Approve and add: ${p.link}`,
       '',
@@ -94,6 +109,7 @@ const es: Templates = {
     subject: `${p.requesterName} solicita unirse a ${p.orgName} en Tandem`,
     text: [
       `${p.requesterName} (${p.requesterEmail}) solicita unirse a ${p.orgName} en Tandem.`,
+      ...(p.message ? ['', 'Su mensaje:', quote(p.message)] : []),
       '',
       `Aprobar y añadir: ${p.link}`,
       '',

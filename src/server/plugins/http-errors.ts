@@ -62,7 +62,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply
         .status(error.statusCode)
         .headers(error.headers)
-        .send({ error: { code: error.code, message: error.message } });
+        .send({ error: { ...error.details, code: error.code, message: error.message } });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {

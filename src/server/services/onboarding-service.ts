@@ -35,6 +35,8 @@ export type OnboardingState =
       state: 'request_to_join';
       org: { id: string; name: string };
       request: { id: string; createdAt: string } | null;
+      /** The caller's newest request, when it was rejected: "declined on …" rather than a blank form. */
+      declined: { id: string; createdAt: string; decidedAt: string } | null;
     };
 
 export interface TermsAcceptance {
@@ -77,17 +79,26 @@ export class OnboardingService {
     }
     const org = await this.orgOfTenant(identity.tenantId);
     if (!org) return { state: isInstaller(identity) ? 'install' : 'admin_required' };
-    const request = await this.db
+    // The newest request tells it all: pending (wait), rejected (say so and when), or none.
+    const latest = await this.db
       .selectFrom('join_requests')
-      .select(['id', 'created_at'])
+      .select(['id', 'status', 'created_at', 'decided_at'])
+      .where('org_id', '=', org.id)
       .where('ms_tenant_id', '=', identity.tenantId)
       .where('ms_object_id', '=', identity.objectId)
-      .where('status', '=', 'pending')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
       .executeTakeFirst();
+    const pending = latest?.status === 'pending' ? latest : undefined;
+    const declinedAt = latest?.status === 'rejected' ? latest.decided_at : null;
     return {
       state: 'request_to_join',
       org: { id: org.id, name: org.name },
-      request: request ? { id: request.id, createdAt: request.created_at.toISOString() } : null,
+      request: pending ? { id: pending.id, createdAt: pending.created_at.toISOString() } : null,
+      declined:
+        latest && declinedAt
+          ? { id: latest.id, createdAt: latest.created_at.toISOString(), decidedAt: declinedAt.toISOString() }
+          : null,
     };
   }
 
@@ -453,6 +464,7 @@ export class OnboardingService {
               orgName: org.name,
               requesterName: identity.name,
               requesterEmail: identity.email,
+              message: input.message?.trim() || null,
               link: links.approveRequest(this.settings, id),
             },
           });
@@ -809,6 +821,8 @@ function codeInvalid(left: number): HttpError {
     left > 0
       ? `That code is not right; ${left} attempt${left === 1 ? '' : 's'} left.`
       : 'That code is not right. Ask for a new code.',
+    {},
+    { attemptsLeft: left },
   );
 }
 

@@ -260,7 +260,7 @@ export class UserAdminService {
       this.db.transaction().execute(async (trx) => {
         const existing = await trx
           .selectFrom('invitations')
-          .select('id')
+          .select(['id', 'display_name'])
           .where('org_id', '=', org.id)
           .where(sql`lower(email)`, '=', invitee.email)
           .where('status', '=', 'pending')
@@ -269,7 +269,8 @@ export class UserAdminService {
         const id = existing?.id ?? uuidv7();
         const values = {
           email: invitee.email,
-          display_name: invitee.displayName ?? null,
+          // A re-invite without a name (e.g. "New user" with the name left empty) keeps the one on file.
+          display_name: invitee.displayName ?? existing?.display_name ?? null,
           ms_object_id: invitee.msObjectId ?? null,
           language: lang,
           token_hash: hashSecret(token),

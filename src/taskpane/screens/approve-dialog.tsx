@@ -9,17 +9,18 @@ import {
   Dropdown,
   Field,
   Option,
+  Spinner,
   Text,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { formatDate, useLocale, useT } from '../i18n';
-import type { JoinRequest, Profile } from '../onboarding';
+import { formatDate, profileName, useLocale, useT } from '../i18n';
+import type { JoinRequest, JoinRequestDetail, Profile } from '../onboarding';
 import { useAction } from '../use-action';
 import { ErrorBar } from './error-bar';
 
 export interface ApproveDialogProps {
-  /** The request to answer; `null` when the link named a request that is no longer pending. */
-  request: JoinRequest | null;
+  /** The request as the server has it now; `undefined` while it is looked up, `null` when there is none. */
+  request: JoinRequestDetail | null | undefined;
   profiles: Profile[];
   onApprove: (request: JoinRequest, profileId: string) => Promise<void>;
   onClose: () => void;
@@ -33,6 +34,7 @@ export function ApproveDialog({ request, profiles, onApprove, onClose }: Approve
   const fallback = profiles.find((p) => p.isDefault) ?? profiles[0];
   const [profileId, setProfileId] = useState(fallback?.id ?? '');
   const profile = profiles.find((p) => p.id === profileId);
+  const pending = request?.status === 'pending' ? request : undefined;
 
   return (
     <Dialog open modalType="modal" onOpenChange={(_, data) => !data.open && onClose()}>
@@ -42,50 +44,62 @@ export function ApproveDialog({ request, profiles, onApprove, onClose }: Approve
             {request ? t('users.approve.title', { name: request.displayName }) : t('users.approve')}
           </DialogTitle>
           <DialogContent className="tandem-dialog-content">
-            {request ? (
+            {request === undefined && <Spinner size="small" label={t('app.loading')} />}
+            {request === null && <Text as="p">{t('users.approve.missing')}</Text>}
+            {request && !pending && (
+              <Text as="p">
+                {t(
+                  request.status === 'approved' ? 'users.approve.wasApproved' : 'users.approve.wasRejected',
+                  {
+                    name: request.displayName,
+                    date: request.decidedAt ? formatDate(locale, request.decidedAt, true) : '',
+                    by: request.decidedBy ?? '',
+                  },
+                )}
+              </Text>
+            )}
+            {pending && (
               <>
                 <Text as="p">
                   {t('users.approve.body', {
-                    name: request.displayName,
-                    email: request.email,
-                    date: formatDate(locale, request.createdAt, true),
+                    name: pending.displayName,
+                    email: pending.email,
+                    date: formatDate(locale, pending.createdAt, true),
                   })}
                 </Text>
-                {request.message && (
+                {pending.message && (
                   <Text as="p" italic>
-                    {t('users.approve.message', { message: request.message })}
+                    {t('users.approve.message', { message: pending.message })}
                   </Text>
                 )}
                 <Field label={t('users.approve.profile')}>
                   <Dropdown
-                    value={profile?.name ?? ''}
+                    value={profile ? profileName(t, profile.name) : ''}
                     selectedOptions={profileId ? [profileId] : []}
                     onOptionSelect={(_, data) => setProfileId(data.optionValue ?? '')}
                   >
                     {profiles.map((p) => (
                       <Option key={p.id} value={p.id}>
-                        {p.name}
+                        {profileName(t, p.name)}
                       </Option>
                     ))}
                   </Dropdown>
                 </Field>
                 <ErrorBar message={error} />
               </>
-            ) : (
-              <Text as="p">{t('users.approve.missing')}</Text>
             )}
           </DialogContent>
           <DialogActions>
-            {request && (
+            {pending && (
               <Button
                 appearance="primary"
                 disabled={busy || !profileId}
-                onClick={() => void run(() => onApprove(request, profileId))}
+                onClick={() => void run(() => onApprove(pending, profileId))}
               >
                 {t('users.approve')}
               </Button>
             )}
-            <Button onClick={onClose}>{request ? t('cancel') : t('close')}</Button>
+            <Button onClick={onClose}>{pending ? t('cancel') : t('close')}</Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

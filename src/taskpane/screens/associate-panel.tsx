@@ -1,6 +1,6 @@
 import { Button, Field, Input, Text, Subtitle1 } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Api } from '../api-client';
+import { ApiError, type Api } from '../api-client';
 import { formatTime, useLocale, useT } from '../i18n';
 import { useAction } from '../use-action';
 import { ErrorBar } from './error-bar';
@@ -17,8 +17,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
   const t = useT();
   const locale = useLocale();
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
   const [email, setEmail] = useState('');
+  const [touched, setTouched] = useState(false);
+  const validEmail = EMAIL.test(email.trim());
   const [sent, setSent] = useState<{ email: string; expiresAt: string }>();
   const [code, setCode] = useState('');
 
@@ -36,8 +38,29 @@ export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
   };
 
   const verify = async () => {
-    const joined = await run(() => api.post('/api/onboarding/associate/verify', { code }));
-    if (joined) onJoined();
+    const outcome = await run(async () => {
+      try {
+        await api.post('/api/onboarding/associate/verify', { code });
+        return { joined: true as const };
+      } catch (e) {
+        const message = wrongCode(e);
+        if (message === undefined) throw e;
+        return { joined: false as const, message };
+      }
+    });
+    if (outcome?.joined) onJoined();
+    else if (outcome) setError(outcome.message);
+  };
+
+  /** A wrong code says how many tries are left; a used-up code says to send a new one. */
+  const wrongCode = (e: unknown): string | undefined => {
+    if (!(e instanceof ApiError)) return undefined;
+    const left = e.details.attemptsLeft;
+    if (e.code === 'code_invalid' && typeof left === 'number') {
+      return left > 0 ? t('associate.wrongCode', { left: String(left) }) : t('associate.lastTry');
+    }
+    if (e.code === 'too_many_requests') return t('associate.noTriesLeft');
+    return undefined;
   };
 
   return (
@@ -49,17 +72,29 @@ export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
       {!sent ? (
         <form
           className="tandem-form"
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            void sendCode();
+            setTouched(true);
+            if (validEmail) void sendCode();
           }}
         >
-          <Field label={t('associate.email')} required>
-            <Input type="email" value={email} onChange={(_, d) => setEmail(d.value)} autoComplete="email" />
+          <Field
+            label={t('associate.email')}
+            required
+            validationMessage={touched && !validEmail ? t('associate.invalidEmail') : undefined}
+          >
+            <Input
+              type="email"
+              value={email}
+              onChange={(_, d) => setEmail(d.value)}
+              onBlur={() => setTouched(email.trim() !== '')}
+              autoComplete="email"
+            />
           </Field>
           <ErrorBar message={error} />
           <div className="tandem-actions">
-            <Button appearance="primary" type="submit" disabled={busy || !EMAIL.test(email.trim())}>
+            <Button appearance="primary" type="submit" disabled={busy}>
               {t('associate.send')}
             </Button>
             <Button onClick={onBack}>{t('back')}</Button>

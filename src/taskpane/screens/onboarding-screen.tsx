@@ -11,9 +11,9 @@ import {
   Title3,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import type { Api } from '../api-client';
-import { formatDate, useLocale, useT } from '../i18n';
-import type { OnboardingState } from '../onboarding';
+import { ApiError, type Api } from '../api-client';
+import { describeError, formatDate, isMessageKey, useLocale, useT } from '../i18n';
+import type { InvitationPreview, OnboardingState } from '../onboarding';
 import { useAction } from '../use-action';
 import { AssociatePanel } from './associate-panel';
 import { ErrorBar } from './error-bar';
@@ -36,6 +36,7 @@ export interface OnboardingScreenProps {
 export function OnboardingScreen(props: OnboardingScreenProps) {
   const t = useT();
   const [associating, setAssociating] = useState(false);
+  const [askingAgain, setAskingAgain] = useState(false);
   const { state, inviteToken } = props;
 
   const associate =
@@ -65,6 +66,13 @@ export function OnboardingScreen(props: OnboardingScreenProps) {
       case 'request_to_join':
         body = state.request ? (
           <Pending org={state.org.name} since={state.request.createdAt} onReload={props.onReload} />
+        ) : state.declined && !askingAgain ? (
+          <Declined
+            org={state.org.name}
+            declined={state.declined}
+            onAskAgain={() => setAskingAgain(true)}
+            footer={associate}
+          />
         ) : (
           <RequestToJoin {...props} org={state.org.name} footer={associate} />
         );
@@ -144,35 +152,107 @@ function Install({ api, state, onJoined, footer }: Step) {
   );
 }
 
+/** The link's invitation as the server has it: `undefined` while asked, `null` when the link is unknown. */
+function useInvitationPreview(api: Api, token: string | undefined) {
+  const t = useT();
+  const [preview, setPreview] = useState<InvitationPreview | null>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    if (!token) return;
+    let live = true;
+    setPreview(undefined);
+    api.post<InvitationPreview>('/api/onboarding/invitation', { token }).then(
+      (answer) => live && setPreview(answer),
+      (e: unknown) => {
+        if (!live) return;
+        // A link the server does not know: a re-invite replaced its token, or it never existed.
+        if (e instanceof ApiError && e.status === 404) setPreview(null);
+        else setError(describeError(t, e));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, token, t]);
+  return { preview, error };
+}
+
 function AcceptInvitation({ api, state, inviteToken, onJoined, footer }: Step) {
   const t = useT();
   const locale = useLocale();
   const { busy, error, run } = useAction();
   const [accepted, setAccepted] = useState(false);
-  const invitation = state.state === 'invited' ? state.invitation : undefined;
+  const link = useInvitationPreview(api, inviteToken);
+  // The invitation addressed to the signed-in user, found by their email (no link needed).
+  const byEmail = state.state === 'invited' ? state.invitation : undefined;
+  const replaced = inviteToken !== undefined && link.preview === null;
   const accept = async () => {
     const done = await run(() =>
       api.post('/api/onboarding/accept', {
         acceptTerms: true,
         termsVersion: state.termsVersion,
-        ...(inviteToken ? { token: inviteToken } : {}),
+        // A replaced link's token is dead: accept the newer invitation by email instead.
+        ...(inviteToken && !replaced ? { token: inviteToken } : {}),
       }),
     );
     if (done) onJoined();
   };
+
+  if (inviteToken && link.error) {
+    return (
+      <Panel title={t('onboarding.invitedByLink.title')} footer={footer}>
+        <ErrorBar message={link.error} />
+      </Panel>
+    );
+  }
+  if (inviteToken && link.preview === undefined) return <Spinner label={t('app.loading')} />;
+  if (replaced && !byEmail) {
+    return (
+      <Panel title={t('onboarding.replaced.title')} footer={footer}>
+        <MessageBar intent="warning">
+          <MessageBarBody>{t('onboarding.replaced.none')}</MessageBarBody>
+        </MessageBar>
+      </Panel>
+    );
+  }
+  const problem = link.preview?.problem;
+  if (problem) {
+    const key = `error.code.${problem}`;
+    return (
+      <Panel title={t('onboarding.invited.title', { org: link.preview!.org.name })} footer={footer}>
+        <MessageBar intent="warning">
+          <MessageBarBody>{isMessageKey(key) ? t(key) : t('onboarding.invitation.problem')}</MessageBarBody>
+        </MessageBar>
+      </Panel>
+    );
+  }
+  const invitation = link.preview ?? byEmail;
   return (
     <Panel
       title={
-        invitation
-          ? t('onboarding.invited.title', { org: invitation.org.name })
-          : t('onboarding.invitedByLink.title')
+        replaced
+          ? t('onboarding.replaced.title')
+          : invitation
+            ? t('onboarding.invited.title', { org: invitation.org.name })
+            : t('onboarding.invitedByLink.title')
       }
       footer={footer}
     >
-      {invitation && (
-        <Text as="p">
-          {t('onboarding.invited.expires', { date: formatDate(locale, invitation.expiresAt, true) })}
-        </Text>
+      {replaced && byEmail ? (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            {t('onboarding.replaced.newer', {
+              org: byEmail.org.name,
+              date: formatDate(locale, byEmail.expiresAt, true),
+            })}
+          </MessageBarBody>
+        </MessageBar>
+      ) : (
+        invitation && (
+          <Text as="p">
+            {t('onboarding.invited.expires', { date: formatDate(locale, invitation.expiresAt, true) })}
+          </Text>
+        )
       )}
       <TermsAcceptance version={state.termsVersion} accepted={accepted} onChange={setAccepted} />
       <ErrorBar message={error} />
@@ -222,6 +302,32 @@ function Pending({ org, since, onReload }: { org: string; since: string; onReloa
     <Panel title={t('onboarding.pending.title', { org })}>
       <Text as="p">{t('onboarding.pending.body', { date: formatDate(locale, since, true) })}</Text>
       <Button onClick={onReload}>{t('onboarding.pending.check')}</Button>
+    </Panel>
+  );
+}
+
+function Declined({
+  org,
+  declined,
+  onAskAgain,
+  footer,
+}: {
+  org: string;
+  declined: { createdAt: string; decidedAt: string };
+  onAskAgain: () => void;
+  footer: ReactNode;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <Panel title={t('onboarding.declined.title', { org })} footer={footer}>
+      <Text as="p">
+        {t('onboarding.declined.body', {
+          asked: formatDate(locale, declined.createdAt),
+          date: formatDate(locale, declined.decidedAt),
+        })}
+      </Text>
+      <Button onClick={onAskAgain}>{t('onboarding.declined.again')}</Button>
     </Panel>
   );
 }

@@ -1,4 +1,5 @@
 import {
+  Badge,
   Button,
   Checkbox,
   Dialog,
@@ -19,8 +20,13 @@ import type { Invitee } from '../onboarding';
 import { useAction } from '../use-action';
 import { ErrorBar } from './error-bar';
 
+/** Someone the organisation already knows: members (and you) cannot be invited; invitees can, again. */
+export type KnownPerson = 'you' | 'member' | 'invited';
+
 export interface UserPickerDialogProps {
   directory: Directory;
+  /** By lower-case email. */
+  known?: ReadonlyMap<string, KnownPerson>;
   onInvite: (invitees: Invitee[]) => Promise<void>;
   onClose: () => void;
   /** Wait after the last keystroke before searching. */
@@ -28,7 +34,13 @@ export interface UserPickerDialogProps {
 }
 
 /** "Microsoft 365 user": search the tenant's directory, page through it, pick several, invite them. */
-export function UserPickerDialog({ directory, onInvite, onClose, debounceMs = 300 }: UserPickerDialogProps) {
+export function UserPickerDialog({
+  directory,
+  known = new Map(),
+  onInvite,
+  onClose,
+  debounceMs = 300,
+}: UserPickerDialogProps) {
   const t = useT();
   const [query, setQuery] = useState('');
   const [users, setUsers] = useState<DirectoryUser[]>([]);
@@ -113,20 +125,37 @@ export function UserPickerDialog({ directory, onInvite, onClose, debounceMs = 30
             </Field>
             <ErrorBar message={graphError} />
             <div role="group" aria-label={t('picker.results')} className="tandem-picker-list">
-              {users.map((u) => (
-                <Checkbox
-                  key={u.id}
-                  id={checkboxId(u)}
-                  checked={selected.has(u.id)}
-                  onChange={(_, d) => toggle(u, d.checked === true)}
-                  label={
-                    <span className="tandem-person">
-                      <Text weight="semibold">{u.displayName}</Text>
-                      <Text size={200}>{u.email}</Text>
-                    </span>
-                  }
-                />
-              ))}
+              {users.map((u) => {
+                const person = known.get(u.email.toLowerCase());
+                const member = person === 'you' || person === 'member';
+                return (
+                  <Checkbox
+                    key={u.id}
+                    id={checkboxId(u)}
+                    className="tandem-picker-row"
+                    checked={!member && selected.has(u.id)}
+                    disabled={member}
+                    onChange={(_, d) => toggle(u, d.checked === true)}
+                    label={
+                      <span className="tandem-person">
+                        <Text weight="semibold">{u.displayName}</Text>
+                        <Text size={200}>{u.email}</Text>
+                        {person && (
+                          <span className="tandem-badges">
+                            <Badge
+                              appearance="tint"
+                              color={member ? 'informative' : 'warning'}
+                              shape="rounded"
+                            >
+                              {t(`picker.known.${person}`)}
+                            </Badge>
+                          </span>
+                        )}
+                      </span>
+                    }
+                  />
+                );
+              })}
               {!loading && !graphError && users.length === 0 && <Text>{t('picker.empty')}</Text>}
             </div>
             {loading && <Spinner size="tiny" label={t('app.loading')} />}

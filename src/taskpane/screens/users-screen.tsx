@@ -1,12 +1,6 @@
 import {
   Badge,
   Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   Dropdown,
   MessageBar,
   MessageBarBody,
@@ -18,14 +12,23 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import type { Api } from '../api-client';
 import type { Directory } from '../directory';
-import { describeError, formatDate, useLocale, useT } from '../i18n';
+import { describeError, formatDate, profileName, useLocale, useT } from '../i18n';
 import type { Me } from '../me';
-import type { Invitation, InviteResult, Invitee, JoinRequest, Member, Profile } from '../onboarding';
+import type {
+  Invitation,
+  InviteResult,
+  Invitee,
+  JoinRequest,
+  JoinRequestDetail,
+  Member,
+  Profile,
+} from '../onboarding';
 import { useAction } from '../use-action';
 import { ApproveDialog } from './approve-dialog';
+import { ConfirmDialog } from './confirm-dialog';
 import { ErrorBar } from './error-bar';
 import { NewUserDialog } from './new-user-dialog';
-import { UserPickerDialog } from './user-picker-dialog';
+import { UserPickerDialog, type KnownPerson } from './user-picker-dialog';
 
 export interface UsersScreenProps {
   api: Api;
@@ -43,11 +46,24 @@ interface UsersData {
   requests: JoinRequest[];
 }
 
+/** An action that asks first: what the dialog says, and what runs on "yes". */
+interface Confirmation {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  work: () => Promise<unknown>;
+  done: string;
+}
+
 type OpenDialog =
   | { kind: 'picker' }
   | { kind: 'new-user' }
-  | { kind: 'approve'; requestId: string }
-  | { kind: 'deactivate'; member: Member };
+  /** `detail` is undefined while the request is looked up, null when it does not exist. */
+  | { kind: 'approve'; requestId: string; detail: JoinRequestDetail | null | undefined }
+  | { kind: 'confirm'; confirmation: Confirmation };
+
+/** Brings the lists up to date when the page is shown again or its link changes. */
+const REFRESH_EVENTS = ['focus', 'hashchange'] as const;
 
 /** Users (needs "manage users"): members, pending invitations and requests to join, and inviting. */
 export function UsersScreen({ api, directory, me, approveRequestId, onApproveClosed }: UsersScreenProps) {
@@ -80,27 +96,55 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
     void reload();
   }, [reload]);
 
+  // Another administrator (or the invitee) may have acted since: refresh whenever the page is seen again.
   useEffect(() => {
-    if (approveRequestId) setDialog({ kind: 'approve', requestId: approveRequestId });
-  }, [approveRequestId]);
+    const refresh = () => {
+      if (document.visibilityState !== 'hidden') void reload();
+    };
+    for (const event of REFRESH_EVENTS) window.addEventListener(event, refresh);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      for (const event of REFRESH_EVENTS) window.removeEventListener(event, refresh);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, [reload]);
+
+  // The approval mail's link: ask the server about that very request, not the list loaded earlier.
+  useEffect(() => {
+    if (!approveRequestId) return;
+    let live = true;
+    setDialog({ kind: 'approve', requestId: approveRequestId, detail: undefined });
+    api.get<JoinRequestDetail>(`/api/join-requests/${approveRequestId}`).then(
+      (detail) => live && setApproveDetail(approveRequestId, detail),
+      () => live && setApproveDetail(approveRequestId, null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, approveRequestId]);
+
+  const setApproveDetail = (requestId: string, detail: JoinRequestDetail | null) =>
+    setDialog((current) =>
+      current?.kind === 'approve' && current.requestId === requestId ? { ...current, detail } : current,
+    );
 
   const closeDialog = () => {
     if (dialog?.kind === 'approve') onApproveClosed?.();
     setDialog(null);
   };
 
-  /** Runs an action on a row, then says what happened and refreshes the lists. */
+  /** Runs an action on a row, says what happened, and refreshes the lists (after a failure too: it may be stale). */
   const act = async (work: () => Promise<unknown>, done: string) => {
     setNotice(undefined);
     const ok = await action.run(async () => {
       await work();
       return true;
     });
-    if (ok) {
-      setNotice(done);
-      await reload();
-    }
+    if (ok) setNotice(done);
+    await reload();
   };
+
+  const confirm = (confirmation: Confirmation) => setDialog({ kind: 'confirm', confirmation });
 
   const invite = async (invitees: Invitee[]) => {
     // Errors (e.g. the free edition's refusal) stay in the dialog that asked.
@@ -116,10 +160,13 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
   };
 
   const approve = async (request: JoinRequest, profileId: string) => {
-    await api.post(`/api/join-requests/${request.id}/approve`, { profileId });
+    try {
+      await api.post(`/api/join-requests/${request.id}/approve`, { profileId });
+    } finally {
+      await reload();
+    }
     setNotice(t('users.approved', { name: request.displayName }));
     closeDialog();
-    await reload();
   };
 
   if (loadError && !data) {
@@ -132,8 +179,9 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
   }
   if (!data) return <Spinner className="tandem-screen" label={t('app.loading')} />;
 
-  const approving =
-    dialog?.kind === 'approve' ? (data.requests.find((r) => r.id === dialog.requestId) ?? null) : undefined;
+  const known = new Map<string, KnownPerson>();
+  for (const i of data.invitations) known.set(i.email.toLowerCase(), 'invited');
+  for (const m of data.members) known.set(m.email.toLowerCase(), m.id === me.user.id ? 'you' : 'member');
 
   return (
     <section className="tandem-screen" aria-label={t('users.title')}>
@@ -157,217 +205,240 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
       )}
       <ErrorBar message={action.error ?? loadError} />
 
-      <Subtitle2 as="h2">{t('users.requests')}</Subtitle2>
-      {data.requests.length === 0 ? (
-        <Text>{t('users.none')}</Text>
-      ) : (
-        <ul className="tandem-list" aria-label={t('users.requests')}>
-          {data.requests.map((r) => (
-            <li key={r.id} className="tandem-row">
-              <span className="tandem-person">
-                <Text weight="semibold">{r.displayName}</Text>
-                <Text size={200}>{r.email}</Text>
-                {r.message && (
-                  <Text size={200} italic>
-                    {r.message}
-                  </Text>
-                )}
-              </span>
-              <span className="tandem-row-actions">
-                <Button
-                  appearance="primary"
-                  size="small"
-                  onClick={() => setDialog({ kind: 'approve', requestId: r.id })}
-                >
-                  {t('users.approve')}
-                </Button>
-                <Button
-                  size="small"
-                  disabled={action.busy}
-                  onClick={() =>
-                    void act(
-                      () => api.post(`/api/join-requests/${r.id}/reject`),
-                      t('users.rejected', { name: r.displayName }),
-                    )
-                  }
-                >
-                  {t('users.reject')}
-                </Button>
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <div className="tandem-groups">
+        <section className="tandem-group" aria-label={t('users.requests')}>
+          <Subtitle2 as="h2">{t('users.requests')}</Subtitle2>
+          {data.requests.length === 0 ? (
+            <Text>{t('users.none')}</Text>
+          ) : (
+            <ul className="tandem-list" aria-label={t('users.requests')}>
+              {data.requests.map((r) => (
+                <li key={r.id} className="tandem-row">
+                  <span className="tandem-person">
+                    <Text weight="semibold">{r.displayName}</Text>
+                    <Text size={200}>{r.email}</Text>
+                    {r.message && (
+                      <Text size={200} italic>
+                        {r.message}
+                      </Text>
+                    )}
+                  </span>
+                  <span className="tandem-row-actions">
+                    <Button
+                      appearance="primary"
+                      size="small"
+                      aria-label={`${t('users.approve')}: ${r.displayName}`}
+                      onClick={() =>
+                        setDialog({
+                          kind: 'approve',
+                          requestId: r.id,
+                          detail: { ...r, status: 'pending', decidedAt: null, decidedBy: null },
+                        })
+                      }
+                    >
+                      {t('users.approve')}
+                    </Button>
+                    <Button
+                      size="small"
+                      disabled={action.busy}
+                      aria-label={`${t('users.reject')}: ${r.displayName}`}
+                      onClick={() =>
+                        confirm({
+                          title: t('users.reject.title', { name: r.displayName }),
+                          body: t('users.reject.body', { name: r.displayName }),
+                          confirmLabel: t('users.reject'),
+                          work: () => api.post(`/api/join-requests/${r.id}/reject`),
+                          done: t('users.rejected', { name: r.displayName }),
+                        })
+                      }
+                    >
+                      {t('users.reject')}
+                    </Button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
 
-      <Subtitle2 as="h2">{t('users.invitations')}</Subtitle2>
-      {data.invitations.length === 0 ? (
-        <Text>{t('users.none')}</Text>
-      ) : (
-        <ul className="tandem-list" aria-label={t('users.invitations')}>
-          {data.invitations.map((i) => (
-            <li key={i.id} className="tandem-row">
-              <span className="tandem-person">
-                <Text weight="semibold">{i.displayName ?? i.email}</Text>
-                {i.displayName && <Text size={200}>{i.email}</Text>}
-                <Text size={200}>
-                  {t('users.invitation.sent', { date: formatDate(locale, i.sentAt) })}
-                  {' · '}
-                  {i.expired
-                    ? t('users.invitation.expired')
-                    : t('users.invitation.expires', { date: formatDate(locale, i.expiresAt) })}
-                </Text>
-              </span>
-              <span className="tandem-row-actions">
-                <Button
-                  size="small"
-                  disabled={action.busy || free}
-                  aria-label={`${t('users.resend')}: ${i.email}`}
-                  onClick={() =>
-                    void act(
-                      () => api.post(`/api/invitations/${i.id}/resend`),
-                      t('users.resent', { email: i.email }),
-                    )
-                  }
-                >
-                  {t('users.resend')}
-                </Button>
-                <Button
-                  size="small"
-                  disabled={action.busy}
-                  aria-label={`${t('users.revoke')}: ${i.email}`}
-                  onClick={() =>
-                    void act(
-                      () => api.delete(`/api/invitations/${i.id}`),
-                      t('users.revoked', { email: i.email }),
-                    )
-                  }
-                >
-                  {t('users.revoke')}
-                </Button>
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+        <section className="tandem-group" aria-label={t('users.invitations')}>
+          <Subtitle2 as="h2">{t('users.invitations')}</Subtitle2>
+          {data.invitations.length === 0 ? (
+            <Text>{t('users.none')}</Text>
+          ) : (
+            <ul className="tandem-list" aria-label={t('users.invitations')}>
+              {data.invitations.map((i) => (
+                <li key={i.id} className="tandem-row">
+                  <span className="tandem-person">
+                    <Text weight="semibold">{i.displayName ?? i.email}</Text>
+                    {i.displayName && <Text size={200}>{i.email}</Text>}
+                    <Text size={200}>
+                      {t('users.invitation.sent', { date: formatDate(locale, i.sentAt) })}
+                      {' · '}
+                      {i.expired
+                        ? t('users.invitation.expired')
+                        : t('users.invitation.expires', { date: formatDate(locale, i.expiresAt) })}
+                    </Text>
+                  </span>
+                  <span className="tandem-row-actions">
+                    <Button
+                      size="small"
+                      disabled={action.busy || free}
+                      aria-label={`${t('users.resend')}: ${i.email}`}
+                      onClick={() =>
+                        void act(
+                          () => api.post(`/api/invitations/${i.id}/resend`),
+                          t('users.resent', { email: i.email }),
+                        )
+                      }
+                    >
+                      {t('users.resend')}
+                    </Button>
+                    <Button
+                      size="small"
+                      disabled={action.busy}
+                      aria-label={`${t('users.revoke')}: ${i.email}`}
+                      onClick={() =>
+                        confirm({
+                          title: t('users.revoke.title', { email: i.email }),
+                          body: t('users.revoke.body', { email: i.email }),
+                          confirmLabel: t('users.revoke'),
+                          work: () => api.delete(`/api/invitations/${i.id}`),
+                          done: t('users.revoked', { email: i.email }),
+                        })
+                      }
+                    >
+                      {t('users.revoke')}
+                    </Button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
 
-      <Subtitle2 as="h2">{t('users.members')}</Subtitle2>
-      <ul className="tandem-list" aria-label={t('users.members')}>
-        {data.members.map((m) => {
-          const self = m.id === me.user.id;
-          const locked = self || m.isSuperAdmin;
-          return (
-            <li key={m.id} className="tandem-row">
-              <span className="tandem-person">
-                <Text weight="semibold">
-                  {m.displayName}
-                  {self ? ` (${t('users.you')})` : ''}
-                </Text>
-                <Text size={200}>{m.email}</Text>
-                <span className="tandem-badges">
-                  <Badge
-                    appearance="tint"
-                    color={m.status === 'active' ? 'success' : 'subtle'}
-                    shape="rounded"
-                  >
-                    {t(m.status === 'active' ? 'users.status.active' : 'users.status.deactivated')}
-                  </Badge>
-                  {m.isSuperAdmin && (
-                    <Badge appearance="tint" color="brand" shape="rounded">
-                      {t('users.superAdmin')}
-                    </Badge>
-                  )}
-                </span>
-              </span>
-              <span className="tandem-row-actions">
-                <Dropdown
-                  size="small"
-                  className="tandem-profile"
-                  aria-label={t('users.profileOf', { name: m.displayName })}
-                  value={m.profile.name}
-                  selectedOptions={[m.profile.id]}
-                  disabled={locked || action.busy}
-                  onOptionSelect={(_, d) => {
-                    const profile = data.profiles.find((p) => p.id === d.optionValue);
-                    if (!profile || profile.id === m.profile.id) return;
-                    void act(
-                      () => api.patch(`/api/users/${m.id}`, { profileId: profile.id }),
-                      t('users.profileChanged', { name: m.displayName, profile: profile.name }),
-                    );
-                  }}
-                >
-                  {data.profiles.map((p) => (
-                    <Option key={p.id} value={p.id}>
-                      {p.name}
-                    </Option>
-                  ))}
-                </Dropdown>
-                {m.status === 'active' ? (
-                  <Button
-                    size="small"
-                    disabled={locked || action.busy}
-                    aria-label={`${t('users.deactivate')}: ${m.displayName}`}
-                    onClick={() => setDialog({ kind: 'deactivate', member: m })}
-                  >
-                    {t('users.deactivate')}
-                  </Button>
-                ) : (
-                  <Button
-                    size="small"
-                    disabled={action.busy}
-                    aria-label={`${t('users.reactivate')}: ${m.displayName}`}
-                    onClick={() =>
-                      void act(
-                        () => api.post(`/api/users/${m.id}/reactivate`),
-                        t('users.reactivated', { name: m.displayName }),
-                      )
-                    }
-                  >
-                    {t('users.reactivate')}
-                  </Button>
-                )}
-              </span>
-            </li>
-          );
-        })}
-      </ul>
+        <section className="tandem-group" aria-label={t('users.members')}>
+          <Subtitle2 as="h2">{t('users.members')}</Subtitle2>
+          <ul className="tandem-list" aria-label={t('users.members')}>
+            {data.members.map((m) => {
+              const self = m.id === me.user.id;
+              const locked = self || m.isSuperAdmin;
+              return (
+                <li key={m.id} className="tandem-row">
+                  <span className="tandem-person">
+                    <Text weight="semibold">
+                      {m.displayName}
+                      {self ? ` (${t('users.you')})` : ''}
+                    </Text>
+                    <Text size={200}>{m.email}</Text>
+                    <span className="tandem-badges">
+                      <Badge
+                        appearance="tint"
+                        color={m.status === 'active' ? 'success' : 'subtle'}
+                        shape="rounded"
+                      >
+                        {t(m.status === 'active' ? 'users.status.active' : 'users.status.deactivated')}
+                      </Badge>
+                      {m.isSuperAdmin && (
+                        <Badge appearance="tint" color="brand" shape="rounded">
+                          {t('users.superAdmin')}
+                        </Badge>
+                      )}
+                    </span>
+                  </span>
+                  <span className="tandem-row-actions">
+                    <Dropdown
+                      size="small"
+                      className="tandem-profile"
+                      aria-label={t('users.profileOf', { name: m.displayName })}
+                      value={profileName(t, m.profile.name)}
+                      selectedOptions={[m.profile.id]}
+                      disabled={locked || action.busy}
+                      onOptionSelect={(_, d) => {
+                        const profile = data.profiles.find((p) => p.id === d.optionValue);
+                        if (!profile || profile.id === m.profile.id) return;
+                        void act(
+                          () => api.patch(`/api/users/${m.id}`, { profileId: profile.id }),
+                          t('users.profileChanged', {
+                            name: m.displayName,
+                            profile: profileName(t, profile.name),
+                          }),
+                        );
+                      }}
+                    >
+                      {data.profiles.map((p) => (
+                        <Option key={p.id} value={p.id}>
+                          {profileName(t, p.name)}
+                        </Option>
+                      ))}
+                    </Dropdown>
+                    {m.status === 'active' ? (
+                      <Button
+                        size="small"
+                        disabled={locked || action.busy}
+                        aria-label={`${t('users.deactivate')}: ${m.displayName}`}
+                        onClick={() =>
+                          confirm({
+                            title: t('users.deactivate.title', { name: m.displayName }),
+                            body: t('users.deactivate.body', { name: m.displayName }),
+                            confirmLabel: t('users.deactivate'),
+                            work: () => api.post(`/api/users/${m.id}/deactivate`),
+                            done: t('users.deactivated', { name: m.displayName }),
+                          })
+                        }
+                      >
+                        {t('users.deactivate')}
+                      </Button>
+                    ) : (
+                      <Button
+                        size="small"
+                        disabled={action.busy}
+                        aria-label={`${t('users.reactivate')}: ${m.displayName}`}
+                        onClick={() =>
+                          void act(
+                            () => api.post(`/api/users/${m.id}/reactivate`),
+                            t('users.reactivated', { name: m.displayName }),
+                          )
+                        }
+                      >
+                        {t('users.reactivate')}
+                      </Button>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      </div>
 
       {dialog?.kind === 'picker' && (
-        <UserPickerDialog directory={directory} onInvite={invite} onClose={closeDialog} />
+        <UserPickerDialog directory={directory} known={known} onInvite={invite} onClose={closeDialog} />
       )}
       {dialog?.kind === 'new-user' && <NewUserDialog onInvite={invite} onClose={closeDialog} />}
-      {approving !== undefined && (
+      {dialog?.kind === 'approve' && (
         <ApproveDialog
-          request={approving}
+          request={dialog.detail}
           profiles={data.profiles}
           onApprove={approve}
           onClose={closeDialog}
         />
       )}
-      {dialog?.kind === 'deactivate' && (
-        <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && closeDialog()}>
-          <DialogSurface>
-            <DialogBody>
-              <DialogTitle>{t('users.deactivate.title', { name: dialog.member.displayName })}</DialogTitle>
-              <DialogContent>{t('users.deactivate.body', { name: dialog.member.displayName })}</DialogContent>
-              <DialogActions>
-                <Button
-                  appearance="primary"
-                  onClick={() => {
-                    const member = dialog.member;
-                    closeDialog();
-                    void act(
-                      () => api.post(`/api/users/${member.id}/deactivate`),
-                      t('users.deactivated', { name: member.displayName }),
-                    );
-                  }}
-                >
-                  {t('users.deactivate')}
-                </Button>
-                <Button onClick={closeDialog}>{t('cancel')}</Button>
-              </DialogActions>
-            </DialogBody>
-          </DialogSurface>
-        </Dialog>
+      {dialog?.kind === 'confirm' && (
+        <ConfirmDialog
+          open
+          title={dialog.confirmation.title}
+          confirmLabel={dialog.confirmation.confirmLabel}
+          cancelLabel={t('cancel')}
+          onCancel={closeDialog}
+          onConfirm={() => {
+            const { work, done } = dialog.confirmation;
+            closeDialog();
+            void act(work, done);
+          }}
+        >
+          {dialog.confirmation.body}
+        </ConfirmDialog>
       )}
     </section>
   );
