@@ -244,6 +244,33 @@ describe('incremental sync', () => {
     expect(crm.conflicts).toEqual([]);
   });
 
+  test('an Outlook edit of a re-created item whose link was never stored, during the run that re-links it, is kept', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'a', phone: 'b' });
+    await engine().activate();
+    const deleted = crm.links.get(a)!.graphId;
+    graph.userDelete(deleted);
+    crm.userEdit(a, { name: 'c' });
+    // The re-create reaches Outlook but its answer is lost: the link still names the deleted item.
+    graph.faults = { failRate: 0, lostRate: 1, random: () => 0.5 };
+    expect((await engine().sync()).outcome).toBe('partial');
+    graph.faults = null;
+    const [recreated] = [...graph.items.keys()];
+    expect(crm.links.get(a)?.graphId).toBe(deleted);
+    crm.userEdit(a, { phone: 'a' });
+    graph.beforeUpdate = () => graph.userEdit(recreated!, { phone: 'c' });
+    const first = await engine().sync();
+    expect(first.failures).toEqual([expect.objectContaining({ action: 'update', kind: 'conflict' })]);
+    expect(crm.links.get(a)?.graphId).toBe(deleted);
+    const second = await engine().sync();
+    expect(second).toMatchObject({ outcome: 'done', conflicts: 1, failures: [] });
+    expect(crm.links.get(a)?.graphId).toBe(recreated);
+    expect(graph.items.get(recreated!)?.snapshot).toEqual({ name: 'c', phone: 'a' });
+    expect(crm.conflicts).toEqual([
+      { crmId: a, field: 'phone', crmValue: 'a', graphValue: 'c', winner: 'crm' },
+    ]);
+  });
+
   test('deletions: Outlook deletion soft-deletes in the CRM, CRM deletion deletes in Outlook', async () => {
     const { graph, crm, engine } = setup();
     const a = crm.userCreate({ name: 'Ada' });
