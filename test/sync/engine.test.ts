@@ -200,6 +200,77 @@ describe('incremental sync', () => {
     ]);
   });
 
+  test('an Outlook edit after the run read the item is not written over: the next run keeps it as a conflict', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'Ada', phone: '1' });
+    await engine().activate();
+    const graphId = crm.links.get(a)!.graphId;
+    crm.userEdit(a, { phone: '2' });
+    graph.beforeUpdate = () => graph.userEdit(graphId, { phone: '3' });
+    const first = await engine().sync();
+    expect(first.outcome).toBe('partial');
+    expect(first.failures).toEqual([expect.objectContaining({ action: 'update', kind: 'conflict' })]);
+    expect(graph.items.get(graphId)?.snapshot).toEqual({ name: 'Ada', phone: '3' });
+    const second = await engine().sync();
+    expect(second).toMatchObject({ outcome: 'done', conflicts: 1, failures: [] });
+    expect(graph.items.get(graphId)?.snapshot).toEqual({ name: 'Ada', phone: '2' });
+    expect(crm.conflicts).toEqual([
+      { crmId: a, field: 'phone', crmValue: '2', graphValue: '3', winner: 'crm' },
+    ]);
+  });
+
+  test('an Outlook edit back to the agreed value during a run is no Outlook change: the CRM edit lands', async () => {
+    // Both sides agreed on no phone; Outlook then set one, and the CRM another. The run plans a
+    // conflict over it, but before its write the user clears the phone in Outlook again.
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'a', phone: 'a', company: 'a' });
+    await engine().activate();
+    const graphId = crm.links.get(a)!.graphId;
+    crm.userEdit(a, { phone: null });
+    await engine().sync();
+    graph.userEdit(graphId, { phone: 'a' });
+    crm.userEdit(a, { phone: 'c' });
+    graph.beforeUpdate = () => graph.userEdit(graphId, { phone: null });
+    const first = await engine().sync();
+    expect(first.failures).toEqual([expect.objectContaining({ action: 'update', kind: 'conflict' })]);
+    expect(graph.items.get(graphId)?.snapshot).toEqual({ name: 'a', company: 'a' });
+    expect(crm.conflicts).toEqual([]);
+    // Against the agreed content Outlook changed nothing, the CRM the phone: a three-way merge takes
+    // the CRM's phone, with no conflict (just as if Outlook had never set one).
+    const second = await engine().sync();
+    expect(second).toMatchObject({ outcome: 'done', conflicts: 0, failures: [], applied: { update: 1 } });
+    expect(graph.items.get(graphId)?.snapshot).toEqual({ name: 'a', phone: 'c', company: 'a' });
+    expect(crm.records.get(a)?.snapshot).toEqual({ name: 'a', phone: 'c', company: 'a' });
+    expect(crm.conflicts).toEqual([]);
+  });
+
+  test('an Outlook edit of a re-created item whose link was never stored, during the run that re-links it, is kept', async () => {
+    const { graph, crm, engine } = setup();
+    const a = crm.userCreate({ name: 'a', phone: 'b' });
+    await engine().activate();
+    const deleted = crm.links.get(a)!.graphId;
+    graph.userDelete(deleted);
+    crm.userEdit(a, { name: 'c' });
+    // The re-create reaches Outlook but its answer is lost: the link still names the deleted item.
+    graph.faults = { failRate: 0, lostRate: 1, random: () => 0.5 };
+    expect((await engine().sync()).outcome).toBe('partial');
+    graph.faults = null;
+    const [recreated] = [...graph.items.keys()];
+    expect(crm.links.get(a)?.graphId).toBe(deleted);
+    crm.userEdit(a, { phone: 'a' });
+    graph.beforeUpdate = () => graph.userEdit(recreated!, { phone: 'c' });
+    const first = await engine().sync();
+    expect(first.failures).toEqual([expect.objectContaining({ action: 'update', kind: 'conflict' })]);
+    expect(crm.links.get(a)?.graphId).toBe(deleted);
+    const second = await engine().sync();
+    expect(second).toMatchObject({ outcome: 'done', conflicts: 1, failures: [] });
+    expect(crm.links.get(a)?.graphId).toBe(recreated);
+    expect(graph.items.get(recreated!)?.snapshot).toEqual({ name: 'c', phone: 'a' });
+    expect(crm.conflicts).toEqual([
+      { crmId: a, field: 'phone', crmValue: 'a', graphValue: 'c', winner: 'crm' },
+    ]);
+  });
+
   test('deletions: Outlook deletion soft-deletes in the CRM, CRM deletion deletes in Outlook', async () => {
     const { graph, crm, engine } = setup();
     const a = crm.userCreate({ name: 'Ada' });
