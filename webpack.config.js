@@ -1,6 +1,7 @@
 // Builds the add-in: the taskpane (also the web app), the ribbon commands and MSAL's redirect bridge.
 // `npm run build` writes dist/ with content-hashed bundles and dist/manifest.xml for the production
-// origin (TANDEM_PUBLIC_URL, which must be https).
+// origin (TANDEM_PUBLIC_URL, which must be https). A second build writes the Graph sandbox's Outlook
+// view to dist-sandbox/, which only the sandbox serves (at /sandbox/outlook.html).
 const path = require('node:path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
@@ -20,7 +21,24 @@ module.exports = (_env, argv) => {
         officeJs: chunk === 'redirect' ? '' : '<script src="office-js/office.js"></script>',
       },
     });
-  return {
+  const rules = [
+    {
+      test: /\.tsx?$/,
+      exclude: /node_modules/,
+      use: {
+        loader: 'swc-loader',
+        options: {
+          jsc: {
+            parser: { syntax: 'typescript', tsx: true },
+            target: 'es2020',
+            transform: { react: { runtime: 'automatic', development: !production } },
+          },
+        },
+      },
+    },
+  ];
+  const addIn = {
+    name: 'add-in',
     mode: production ? 'production' : 'development',
     // No eval-based source maps: the pages' Content-Security-Policy allows no eval.
     devtool: production ? 'source-map' : 'cheap-module-source-map',
@@ -37,24 +55,7 @@ module.exports = (_env, argv) => {
       clean: true,
     },
     resolve: { extensions: ['.tsx', '.ts', '.mjs', '.js'] },
-    module: {
-      rules: [
-        {
-          test: /\.tsx?$/,
-          exclude: /node_modules/,
-          use: {
-            loader: 'swc-loader',
-            options: {
-              jsc: {
-                parser: { syntax: 'typescript', tsx: true },
-                target: 'es2020',
-                transform: { react: { runtime: 'automatic', development: !production } },
-              },
-            },
-          },
-        },
-      ],
-    },
+    module: { rules },
     plugins: [
       page('taskpane', 'taskpane.html', 'Tandem CRM'),
       page('commands', 'commands.html', 'Tandem commands'),
@@ -79,4 +80,29 @@ module.exports = (_env, argv) => {
       proxy: [{ context: ['/api', '/graph', '/sandbox', '/config.json'], target: 'http://localhost:3000' }],
     },
   };
+  // The sandbox's Outlook view: its own page and bundles, never part of the add-in.
+  const sandboxOutlook = {
+    name: 'sandbox-outlook',
+    mode: addIn.mode,
+    devtool: production ? 'source-map' : false,
+    entry: { outlook: './src/sandbox-outlook/index.tsx' },
+    output: {
+      path: path.join(__dirname, 'dist-sandbox'),
+      publicPath: '/sandbox/',
+      filename: 'outlook/[name].[contenthash:8].js',
+      chunkFilename: 'outlook/[name].[contenthash:8].js',
+      clean: true,
+    },
+    resolve: addIn.resolve,
+    module: { rules },
+    plugins: [
+      new HtmlWebpackPlugin({
+        filename: 'outlook.html',
+        title: 'Outlook (Graph sandbox)',
+        template: path.join(__dirname, 'src/sandbox-outlook/page.html'),
+      }),
+    ],
+    performance: { hints: false },
+  };
+  return [addIn, sandboxOutlook];
 };

@@ -5,6 +5,7 @@ import { GRAPH_PREFIX, type GraphRequest } from './graph-request';
 import { issuerFor, type GraphSandbox, type SandboxBehaviour, type TokenAudience } from './graph-sandbox';
 import type { FaultKind, FaultRule, SandboxFaults, SandboxLimits } from './mailbox-guard';
 import { entraRoutes, identityAdminRoutes, notificationAdminRoutes } from './identity-admin-routes';
+import { sandboxOutlookPage } from './outlook-page';
 
 /** Admin and identity failures: a plain `{error:{code,message}}` with the status. */
 class AdminError extends Error {
@@ -130,6 +131,8 @@ export const graphSandboxPlugin: FastifyPluginAsync<{
   sandbox: GraphSandbox;
   /** Stop the sandbox's notification deliveries when this app closes (default true). */
   closeSandbox?: boolean;
+  /** Where the built Outlook view is (default: dist-sandbox/ of the checkout). */
+  outlookPageDir?: string;
 }> = async (app, options) => {
   const { sandbox } = options;
   if (options.closeSandbox ?? true) app.addHook('onClose', async () => sandbox.close());
@@ -394,6 +397,7 @@ export const graphSandboxPlugin: FastifyPluginAsync<{
 
   identityAdminRoutes(app, sandbox);
   notificationAdminRoutes(app, sandbox);
+  await app.register(sandboxOutlookPage, { dir: options.outlookPageDir });
 
   app.post('/sandbox/admin/reset', async (_request, reply) => {
     sandbox.reset();
