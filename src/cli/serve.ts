@@ -74,6 +74,8 @@ function printBanner(config: ServerConfig, server: RunningServer): void {
   const where = server.store.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
   console.log(`Tandem is running (store: ${where})`);
   console.log(`  Add-in:       ${base}/taskpane.html (also the web app)`);
+  if (config.sandbox)
+    console.log(`  Outlook view: ${base}/sandbox/outlook.html (the demo mailboxes as Graph holds them)`);
   console.log(`  API:          ${base}/api/health`);
   if (config.sandbox) {
     console.log(

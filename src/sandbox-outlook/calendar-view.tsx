@@ -29,7 +29,7 @@ function onDay(event: GraphEvent, day: string): boolean {
   const start = event.start.dateTime.slice(0, 10);
   const end = event.end.dateTime;
   // The end is exclusive: an event ending at midnight does not run into that day.
-  return start <= day && (start === day || end > `${day}T00:00:00`);
+  return start <= day && (start === day || end.slice(0, 19) > `${day}T00:00:00`);
 }
 
 /** A week of the user's calendars, each listed and shown or hidden, with events to open and edit. */
