@@ -10,6 +10,9 @@ interface WeekEvent extends GraphEvent {
   calendarId: string;
 }
 
+/** Colours for calendars whose colour is "auto" (no hexColor), in Outlook's spirit. */
+const PALETTE = ['#0f6cbd', '#c239b3', '#107c10', '#ca5010', '#8764b8', '#038387'];
+
 function mondayOf(date: string): string {
   return addDays(date, -((dayOfWeek(date) + 6) % 7));
 }
@@ -61,7 +64,7 @@ export function CalendarView({ graph, user, tick }: { graph: SandboxGraph; user:
   );
 
   const calendars = data?.calendars ?? [];
-  const colorOf = new Map(calendars.map((c) => [c.id, c.hexColor || '#0f6cbd']));
+  const colorOf = new Map(calendars.map((c, i) => [c.id, c.hexColor || PALETTE[i % PALETTE.length]!]));
   const visible = (data?.events ?? []).filter((e) => !hidden.has(e.calendarId));
   const toggle = (id: string, shown: boolean) =>
     setHidden((old) => {

@@ -26,13 +26,14 @@ export function InboxView({ graph, user, tick }: { graph: SandboxGraph; user: st
             <details className="ov-message ov-person">
               <summary>
                 <Text weight="semibold">{m.subject || '(no subject)'}</Text>
+                <br />
+                <Text size={200}>
+                  {m.from.name ? `${m.from.name} <${m.from.address}>` : m.from.address} ·{' '}
+                  {new Date(m.receivedDateTime).toLocaleString()}
+                </Text>
               </summary>
               <p>{plainText(m.body)}</p>
             </details>
-            <Text size={200}>
-              {m.from.name ? `${m.from.name} <${m.from.address}>` : m.from.address} ·{' '}
-              {new Date(m.receivedDateTime).toLocaleString()}
-            </Text>
           </li>
         ))}
       </ul>
