@@ -48,16 +48,16 @@ export function CalendarView({ graph, user, tick }: { graph: SandboxGraph; user:
       const calendars = await graph.list<GraphCalendar>(user, '/me/calendars?$top=100');
       const from = localToInstant(`${weekStart}T00:00:00`, graph.viewZone).toISOString();
       const to = localToInstant(`${addDays(weekStart, 7)}T00:00:00`, graph.viewZone).toISOString();
-      const perCalendar = await Promise.all(
-        calendars.map(async (c) => {
-          const events = await graph.list<GraphEvent>(
-            user,
-            `/me/calendars/${encodeURIComponent(c.id)}/calendarView?startDateTime=${from}&endDateTime=${to}&$top=200`,
-          );
-          return events.map((e): WeekEvent => ({ ...e, calendarId: c.id }));
-        }),
-      );
-      return { calendars, events: perCalendar.flat() };
+      // One calendar at a time: Outlook allows 4 requests at once per mailbox, and the sync needs them.
+      const events: WeekEvent[] = [];
+      for (const c of calendars) {
+        const page = await graph.list<GraphEvent>(
+          user,
+          `/me/calendars/${encodeURIComponent(c.id)}/calendarView?startDateTime=${from}&endDateTime=${to}&$top=200`,
+        );
+        events.push(...page.map((e): WeekEvent => ({ ...e, calendarId: c.id })));
+      }
+      return { calendars, events };
     },
     [graph, user, weekStart],
     tick,

@@ -77,6 +77,9 @@ export class SandboxGraph {
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (res.status === 429) {
+      throw new GraphCallError(429, 'Graph is throttling this mailbox (429); the next refresh tries again.');
+    }
     if (!res.ok) {
       const message =
         (parsed as { error?: { message?: string } } | undefined)?.error?.message ??

@@ -43,7 +43,10 @@ export function OutlookApp({ graph, initialUser }: { graph: SandboxGraph; initia
   }, [graph, initialUser]);
 
   useEffect(() => {
-    const timer = window.setInterval(() => setTick((t) => t + 1), POLL_MS);
+    // A hidden tab does not spend the mailbox's request budget.
+    const timer = window.setInterval(() => {
+      if (!document.hidden) setTick((t) => t + 1);
+    }, POLL_MS);
     return () => window.clearInterval(timer);
   }, []);
 
