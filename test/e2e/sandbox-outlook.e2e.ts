@@ -84,12 +84,12 @@ test('npm start prints the Outlook view beside the add-in', () => {
 test('events made in the Outlook view are in Graph; edits show on both sides; the Tandem calendar toggles', async () => {
   // The calendar the sync creates, with an event in it this week.
   const tandem = await graph<{ id: string }>('POST', '/me/calendars', { name: 'Tandem' });
-  const now = new Date();
-  const at = (hours: number) => new Date(now.getTime() + hours * 3_600_000).toISOString().slice(0, 19);
+  // Noon today where the browser is: on one day of the week shown, whatever the hour of the run.
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(new Date());
   await graph('POST', `/me/calendars/${tandem.id}/events`, {
     subject: 'Synced from Tandem',
-    start: { dateTime: at(1), timeZone: 'UTC' },
-    end: { dateTime: at(2), timeZone: 'UTC' },
+    start: { dateTime: `${today}T12:00:00`, timeZone: 'Europe/Madrid' },
+    end: { dateTime: `${today}T13:00:00`, timeZone: 'Europe/Madrid' },
   });
 
   const page = await openOutlook(1280);
