@@ -70,12 +70,22 @@ async function openOutlook(width: number): Promise<Page> {
   page.on('pageerror', (error) => {
     throw error;
   });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/.test(message.text())) {
+      throw new Error(`Blocked by the page's Content-Security-Policy: ${message.text()}`);
+    }
+  });
   await page.goto(`${product.base}/sandbox/outlook.html?user=${encodeURIComponent(USER)}`);
   await page.getByRole('checkbox', { name: 'Calendar' }).waitFor();
   return page;
 }
 
-test('npm start prints the Outlook view beside the add-in', () => {
+test('npm start prints the Outlook view beside the add-in', async () => {
+  // The server answers as soon as it listens; the banner follows a moment later.
+  const deadline = Date.now() + 10_000;
+  while (!product.output().includes('Mail:') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   expect(product.output()).toMatch(
     /Add-in: .*\/taskpane\.html[^\n]*\n\s+Outlook view: .*\/sandbox\/outlook\.html/,
   );
