@@ -239,10 +239,14 @@ export class FetchMiddleware implements Middleware {
       });
       // The whole answer arrives within the time limit; the SDK reads it from memory afterwards.
       const body = await response.arrayBuffer();
-      context.response = new Response(emptyStatus(response.status) ? null : body, {
+      const empty = body.byteLength === 0 || emptyStatus(response.status);
+      // An empty answer is no body at all, whatever its Content-Type says, so the SDK does not parse it.
+      const headers = new Headers(response.headers);
+      if (empty) headers.delete('content-type');
+      context.response = new Response(empty ? null : body, {
         status: response.status,
         statusText: response.statusText,
-        headers: response.headers,
+        headers,
       });
     } catch (cause) {
       const timedOut = controller.signal.aborted;

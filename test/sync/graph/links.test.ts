@@ -37,3 +37,18 @@ test('a version root on https and one with a path prefix are called as configure
     expect(urls).toEqual([`${base}/me?$select=id`]);
   }
 });
+
+test('an empty answer is undefined whatever its Content-Type; a body that is not JSON is kind permanent', async () => {
+  const base = 'http://127.0.0.1:8080/graph/v1.0';
+  const answers = [
+    new Response('', { status: 202, headers: { 'Content-Type': 'application/json' } }),
+    new Response('<html></html>', { status: 200, headers: { 'Content-Type': 'text/html' } }),
+  ];
+  const graph = createGraphClient({
+    baseUrl: base,
+    getToken: async () => 'token',
+    fetch: async () => answers.shift()!,
+  });
+  expect(await graph.request('POST', '/me/events/1/accept', { body: {} })).toBeUndefined();
+  await expect(graph.request('GET', '/me')).rejects.toMatchObject({ kind: 'permanent' });
+});
