@@ -391,7 +391,8 @@ function toGraphError(error: unknown, call: CallOptions, now: number): GraphErro
   const where = { method: call.method, path: call.path };
   const status = error instanceof SdkGraphError ? error.statusCode : -1;
   if (status < 400) {
-    return new GraphError({ kind: 'permanent', message: 'The answer is not JSON.', ...where, cause: error });
+    const message = status >= 200 ? 'The answer is not JSON.' : 'The request could not be made.';
+    return new GraphError({ kind: 'permanent', message, ...where, cause: error });
   }
   const sdk = error as SdkGraphError;
   const code = typeof sdk.code === 'string' ? sdk.code : undefined;
