@@ -1,13 +1,33 @@
-import { kindOfStatus, type PortErrorKind } from '../port-errors';
-import { GraphError, graphErrorOf, parseRetryAfter, refusedUntouched } from './graph-error';
+import {
+  Client as SdkClient,
+  GraphError as SdkGraphError,
+  type GraphRequest,
+} from '@microsoft/microsoft-graph-client';
+import { kindOfStatus } from '../port-errors';
+import {
+  MAX_BATCH_SIZE,
+  chunkBatch,
+  prepareBatch,
+  runChunk,
+  type BatchTransport,
+  type WireRequest,
+} from './batch';
+import { GraphError, parseRetryAfter } from './graph-error';
+import {
+  CallOptions,
+  FetchMiddleware,
+  GateMiddleware,
+  RetryMiddleware,
+  TokenMiddleware,
+  type ClientCounters,
+  type FetchLike,
+  type TokenRequest,
+} from './middleware';
+import { collectDelta, deltaPages } from './paging';
 import { RequestGate, type RequestBudget } from './request-gate';
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
-export interface TokenRequest {
-  /** True after the service refused the last token (401): do not answer from a cache. */
-  forceRefresh: boolean;
-}
+export type { FetchLike, TokenRequest } from './middleware';
+export { MAX_BATCH_SIZE } from './batch';
 
 export interface GraphClientOptions {
   /** Graph's version root: `https://graph.microsoft.com/v1.0`, a national cloud's, or the sandbox's. */
@@ -133,62 +153,63 @@ export interface GraphClient {
   stats(): GraphClientStats;
 }
 
-export const MAX_BATCH_SIZE = 20;
 const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-
-type Outcome<T> =
-  { ok: true; status: number; body: T } | { ok: false; error: GraphError; ambiguous: boolean };
-
-interface Wire {
-  id: string;
-  method: string;
-  url: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  dependsOn?: string[];
-}
-
-interface Prepared {
-  index: number;
-  id: string;
-  request: BatchRequest;
-  /** Relative to the version root, query included. */
-  url: string;
-  idempotent: boolean;
-}
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   return new Client(options);
 }
 
+/**
+ * The SDK's client configured for a version root: its host part and its version. Every path and link
+ * is handed to it relative to the version root, so its URL building never meets an absolute link (it
+ * reads only `https://` ones as absolute) and plain-http roots such as a local sandbox work unchanged.
+ */
+function sdkRoot(baseUrl: string): { baseUrl: string; defaultVersion: string } {
+  const origin = new URL(baseUrl).origin;
+  const cut = baseUrl.lastIndexOf('/');
+  if (cut <= origin.length) return { baseUrl, defaultVersion: '' };
+  return { baseUrl: baseUrl.slice(0, cut), defaultVersion: baseUrl.slice(cut + 1) };
+}
+
 class Client implements GraphClient {
   readonly baseUrl: string;
-  private readonly fetch: FetchLike;
   private readonly gate: RequestGate;
-  private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
-  private readonly random: () => number;
   private readonly maxRetries: number;
-  private readonly timeoutMs: number;
-  private readonly backoff: { baseMs: number; maxMs: number };
-  private readonly counters = { calls: 0, requests: 0, retries: 0, throttled: 0 };
+  private readonly retry: RetryMiddleware;
+  private readonly sdk: SdkClient;
+  private readonly counters: ClientCounters = { calls: 0, requests: 0, retries: 0, throttled: 0 };
 
-  constructor(private readonly options: GraphClientOptions) {
+  constructor(options: GraphClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     if (!/^https?:\/\//i.test(this.baseUrl)) throw new RangeError('baseUrl must be an absolute http(s) URL.');
-    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
     this.maxRetries = options.maxRetries ?? 6;
-    this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.backoff = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
     this.gate = new RequestGate({
       maxConcurrency: options.maxConcurrency ?? 4,
       budget: options.budget ?? { requests: 10_000, windowMs: 600_000 },
       now: this.now,
-      sleep: this.sleep,
+      sleep,
+    });
+    const policy = {
+      maxRetries: this.maxRetries,
+      backoff: options.backoff ?? { baseMs: 500, maxMs: 30_000 },
+      random: options.random ?? Math.random,
+      now: this.now,
+      sleep,
+    };
+    this.retry = new RetryMiddleware(policy, this.gate, this.counters);
+    const fetch = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+    this.sdk = SdkClient.initWithMiddleware({
+      ...sdkRoot(this.baseUrl),
+      middleware: [
+        this.retry,
+        new GateMiddleware(this.gate, this.counters),
+        new TokenMiddleware(options.getToken),
+        new FetchMiddleware(fetch, options.timeoutMs ?? 60_000, this.counters),
+      ],
     });
   }
 
@@ -197,62 +218,23 @@ class Client implements GraphClient {
     return { ...this.counters, inFlight, peakInFlight: peak };
   }
 
-  // ---- single requests -------------------------------------------------------------------------
-
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const verb = method.toUpperCase();
-    const url = this.resolve(path, options.query);
-    const idempotent = isIdempotent(verb, options);
-    const token = { refresh: false };
-    for (let attempt = 0; ; attempt++) {
-      const ticket = await this.gate.acquire(1, 1);
-      let outcome: Outcome<T>;
-      try {
-        this.counters.requests++;
-        outcome = await this.send<T>(verb, url, options.body, this.headers(options), token.refresh);
-      } finally {
-        ticket.release();
-      }
-      if (outcome.ok) return outcome.body;
-      const { error } = outcome;
-      if (error.status === 429) this.counters.throttled++;
-      const next = this.nextStep(error, outcome.ambiguous, idempotent, attempt, token);
-      if (next === 'fail') throw error;
-      this.counters.retries++;
-      if (next === 'wait') await this.wait(error.status === 429, error.retryAfterMs, attempt);
+    const relative = this.relative(path, options.query);
+    const call = new CallOptions(isIdempotent(verb, options), 1, verb, this.pathOf(relative));
+    return this.send<T>(call, relative, this.headers(options), options.body);
+  }
+
+  /** One call through the SDK and its middleware chain; failures as our {@link GraphError}. */
+  private async send<T>(call: CallOptions, relative: string, headers: Record<string, string>, body: unknown) {
+    const request = this.sdk.api(relative).headers(headers).middlewareOptions([call]);
+    let result: unknown;
+    try {
+      result = await dispatch(request, call.method, body);
+    } catch (error) {
+      throw toGraphError(error, call, this.now());
     }
-  }
-
-  /**
-   * After a failed attempt: a 401 goes again at once with a fresh token (once); a temporary failure
-   * goes again after a wait while attempts remain and resending cannot duplicate; the rest fail.
-   */
-  private nextStep(
-    error: GraphError,
-    ambiguous: boolean,
-    idempotent: boolean,
-    attempt: number,
-    token: { refresh: boolean },
-  ): 'refresh' | 'wait' | 'fail' {
-    if (attempt >= this.maxRetries) return 'fail';
-    if (error.status === 401 && !token.refresh) {
-      token.refresh = true;
-      return 'refresh';
-    }
-    if (error.kind !== 'temporary') return 'fail';
-    return idempotent || !ambiguous ? 'wait' : 'fail';
-  }
-
-  private backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** attempt);
-    return Math.round(ceiling * (0.5 + this.random() / 2));
-  }
-
-  /** A 429 holds back the whole mailbox; other failures only the request that met them. */
-  private async wait(throttled: boolean, retryAfterMs: number | undefined, attempt: number): Promise<void> {
-    const delay = retryAfterMs ?? this.backoffMs(attempt);
-    if (throttled) this.gate.pause(delay);
-    else await this.sleep(delay);
+    return readResult<T>(result, call);
   }
 
   private headers(options: RequestOptions): Record<string, string> {
@@ -270,98 +252,8 @@ class Client implements GraphClient {
     return headers;
   }
 
-  /** One attempt: never throws, so the caller decides on retries. */
-  private async send<T>(
-    method: string,
-    url: string,
-    body: unknown,
-    headers: Record<string, string>,
-    forceRefresh: boolean,
-  ): Promise<Outcome<T>> {
-    const path = new URL(url).pathname;
-    const fail = (details: Omit<ConstructorParameters<typeof GraphError>[0], 'method' | 'path'>) =>
-      new GraphError({ ...details, method, path });
-    let token: string;
-    try {
-      token = await this.options.getToken({ forceRefresh });
-    } catch (cause) {
-      return {
-        ok: false,
-        ambiguous: false,
-        error: fail({ kind: 'auth', message: 'No access token could be obtained.', cause }),
-      };
-    }
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    let response: Response;
-    let text: string;
-    this.counters.calls++;
-    try {
-      response = await this.fetch(url, {
-        method,
-        headers: { ...headers, Accept: 'application/json', Authorization: `Bearer ${token}` },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-        signal: controller.signal,
-      });
-      text = await response.text();
-    } catch (cause) {
-      const timedOut = controller.signal.aborted;
-      return {
-        ok: false,
-        ambiguous: true,
-        error: fail({
-          kind: 'temporary',
-          code: timedOut ? 'timeout' : 'networkError',
-          message: timedOut ? `No answer within ${this.timeoutMs} ms.` : 'The connection failed.',
-          cause: timedOut ? undefined : cause,
-        }),
-      };
-    } finally {
-      clearTimeout(timer);
-    }
-    let parsed: unknown;
-    if (text !== '') {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-        if (response.ok) {
-          return {
-            ok: false,
-            ambiguous: false,
-            error: fail({
-              kind: 'permanent',
-              status: response.status,
-              message: 'The answer is not JSON.',
-            }),
-          };
-        }
-      }
-    }
-    if (response.ok) {
-      return { ok: true, status: response.status, body: parsed as T };
-    }
-    const { code, message } = graphErrorOf(parsed);
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
-    const requestId = response.headers.get('request-id') ?? undefined;
-    const location = response.headers.get('location') ?? undefined;
-    return {
-      ok: false,
-      ambiguous: !refusedUntouched(response.status),
-      error: fail({
-        kind: kindOfStatus(response.status, code),
-        status: response.status,
-        message: message ?? (response.statusText || 'The request failed.'),
-        ...(code !== undefined ? { code } : {}),
-        ...(requestId !== undefined ? { requestId } : {}),
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        ...(response.status === 410 && location ? { restartLink: location } : {}),
-      }),
-    };
-  }
-
-  /** An absolute URL under the base URL; links elsewhere are refused so the token never leaves for them. */
-  private resolve(path: string, query?: Record<string, QueryValue>): string {
+  /** The path under the version root, query included; links elsewhere are refused so the token never leaves for them. */
+  private relative(path: string, query?: Record<string, QueryValue>): string {
     let url: string;
     if (/^https?:\/\//i.test(path)) {
       const under = path.startsWith(`${this.baseUrl}/`) || path.startsWith(`${this.baseUrl}?`);
@@ -372,187 +264,50 @@ class Client implements GraphClient {
           message: `A link outside ${this.baseUrl} was not followed.`,
         });
       }
-      url = path;
+      url = path.slice(this.baseUrl.length);
     } else {
-      url = `${this.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
+      url = `${path.startsWith('/') ? '' : '/'}${path}`;
     }
     const extra = queryString(query);
     if (extra) url += (url.includes('?') ? '&' : '?') + extra;
     return url;
   }
 
-  /** The path of a batch sub-request, relative to the version root. */
-  private relative(path: string, query?: Record<string, QueryValue>): string {
-    const url = this.resolve(path, query);
-    return url.slice(this.baseUrl.length);
+  /** The path called, without its query (links carry cursors that do not belong in errors or logs). */
+  private pathOf(relative: string): string {
+    return new URL(`${this.baseUrl}${relative}`).pathname;
   }
 
   // ---- $batch ------------------------------------------------------------------------------------
 
   async batch<T = unknown>(requests: BatchRequest[]): Promise<BatchResult<T>[]> {
     // Every path is checked before anything is sent.
-    const prepared = prepareBatch(requests, (r) => this.relative(r.path, r.query));
+    const prepared = prepareBatch(
+      requests,
+      (r) => this.relative(r.path, r.query),
+      (r) => isIdempotent(r.method.toUpperCase(), r),
+    );
     const byId = new Map(prepared.map((p) => [p.id, p]));
     const results: BatchResult<T>[] = new Array(requests.length);
-    await Promise.all(
-      chunkBatch(prepared, Math.min(MAX_BATCH_SIZE, this.gate.budget.requests)).map((chunk) =>
-        this.runChunk(chunk, results, byId),
-      ),
-    );
+    const transport = this.batchTransport();
+    const size = Math.min(MAX_BATCH_SIZE, this.gate.budget.requests);
+    await Promise.all(chunkBatch(prepared, size).map((chunk) => runChunk(transport, chunk, results, byId)));
     return results;
   }
 
-  private async runChunk<T>(
-    chunk: Prepared[],
-    results: BatchResult<T>[],
-    byId: Map<string, Prepared>,
-  ): Promise<void> {
-    let pending = chunk;
-    const token = { refresh: false };
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const inCall = new Set(pending.map((p) => p.id));
-      const wire = pending.map((p) => this.toWire(p, inCall));
-      const ticket = await this.gate.acquire(pending.length, pending.length);
-      let outcome: Outcome<{ responses?: unknown }>;
-      try {
-        this.counters.requests += pending.length;
-        outcome = await this.send(
-          'POST',
-          `${this.baseUrl}/$batch`,
-          { requests: wire },
-          { Prefer: IMMUTABLE_IDS, 'Content-Type': 'application/json' },
-          token.refresh,
-        );
-      } finally {
-        ticket.release();
-      }
-
-      if (!outcome.ok) {
-        // The envelope failed: no sub-request is known to have run, unless the failure is ambiguous.
-        const { error } = outcome;
-        if (error.status === 429) this.counters.throttled++;
-        const safe = pending.every((p) => p.idempotent);
-        const next = this.nextStep(error, outcome.ambiguous, safe, attempt, token);
-        if (next !== 'fail') {
-          this.counters.retries++;
-          if (next === 'wait') await this.wait(error.status === 429, error.retryAfterMs, attempt);
-          continue;
-        }
-        for (const p of pending) {
-          results[p.index] = { id: p.id, status: error.status ?? 0, headers: {}, body: undefined, error };
-        }
-        return;
-      }
-
-      const answers = new Map<string, InnerAnswer>();
-      for (const raw of asArray(outcome.body?.responses)) {
-        const answer = readInnerAnswer(raw);
-        if (answer) answers.set(answer.id, answer);
-      }
-      const retry = new Set<string>();
-      let throttled = false;
-      let retryAfterMs: number | undefined;
-      for (const p of pending) {
-        const answer = answers.get(p.id);
-        if (!answer) continue;
-        if (answer.status === 429) this.counters.throttled++;
-        const kind =
-          answer.status >= 400 ? kindOfStatus(answer.status, graphErrorOf(answer.body).code) : undefined;
-        const temporary = kind === 'temporary' && answer.status !== 424;
-        if (temporary && attempt < this.maxRetries && (p.idempotent || refusedUntouched(answer.status))) {
-          retry.add(p.id);
-          throttled ||= answer.status === 429;
-          const after = parseRetryAfter(headerOf(answer.headers, 'retry-after'), this.now());
-          if (after !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, after);
-        }
-      }
-      // A sub-request missing from the answer is resent when that is safe; one refused for a
-      // dependency that will be resent goes again with it.
-      for (const p of pending) {
-        if (!answers.has(p.id) && p.idempotent && attempt < this.maxRetries) retry.add(p.id);
-      }
-      let grew = true;
-      while (grew) {
-        grew = false;
-        for (const p of pending) {
-          if (retry.has(p.id) || answers.get(p.id)?.status !== 424) continue;
-          if ((p.request.dependsOn ?? []).some((d) => retry.has(d))) {
-            retry.add(p.id);
-            grew = true;
-          }
-        }
-      }
-
-      for (const p of pending) {
-        if (retry.has(p.id)) continue;
-        results[p.index] = this.finalResult<T>(p, answers.get(p.id), answers, byId);
-      }
-      pending = pending.filter((p) => retry.has(p.id));
-      if (pending.length > 0) {
-        this.counters.retries += pending.length;
-        await this.wait(throttled, retryAfterMs, attempt);
-      }
-    }
-  }
-
-  private toWire(p: Prepared, inCall: Set<string>): Wire {
-    const { request } = p;
-    const wire: Wire = {
-      id: p.id,
-      method: request.method.toUpperCase(),
-      url: p.url,
+  private batchTransport(): BatchTransport<BatchRequest> {
+    return {
+      envelope: (wire: WireRequest[], idempotent: boolean) => {
+        const call = new CallOptions(idempotent, wire.length, 'POST', this.pathOf('/$batch'));
+        const headers = { Prefer: IMMUTABLE_IDS, 'Content-Type': 'application/json' };
+        return this.send(call, '/$batch', headers, { requests: wire });
+      },
+      wait: (throttled, retryAfterMs, attempt) => this.retry.wait(throttled, retryAfterMs, attempt),
+      headersOf: (request) => this.headers(request),
+      counters: this.counters,
+      maxRetries: this.maxRetries,
+      now: this.now,
     };
-    wire.headers = this.headers(request);
-    if (request.body !== undefined) wire.body = request.body;
-    // Dependencies that already succeeded in an earlier attempt are not in this call.
-    const dependsOn = (request.dependsOn ?? []).filter((d) => inCall.has(d));
-    if (dependsOn.length > 0) wire.dependsOn = dependsOn;
-    return wire;
-  }
-
-  private finalResult<T>(
-    p: Prepared,
-    answer: InnerAnswer | undefined,
-    answers: Map<string, InnerAnswer>,
-    byId: Map<string, Prepared>,
-  ): BatchResult<T> {
-    const method = p.request.method.toUpperCase();
-    const path = p.url.split('?')[0]!;
-    if (!answer) {
-      const error = new GraphError({
-        kind: 'temporary',
-        code: 'missingResponse',
-        message: 'The $batch answer has no response for this request.',
-        method,
-        path,
-      });
-      return { id: p.id, status: 0, headers: {}, body: undefined, error };
-    }
-    const result: BatchResult<T> = {
-      id: p.id,
-      status: answer.status,
-      headers: answer.headers,
-      body: answer.body as T,
-    };
-    if (answer.status >= 400) {
-      const { code, message } = graphErrorOf(answer.body);
-      let kind: PortErrorKind = kindOfStatus(answer.status, code);
-      // A failed dependency fails for the reason its dependency did.
-      if (answer.status === 424) kind = dependencyKind(p, answers, byId) ?? 'invalid';
-      const retryAfterMs = parseRetryAfter(headerOf(answer.headers, 'retry-after'), this.now());
-      const location = answer.status === 410 ? headerOf(answer.headers, 'location') : undefined;
-      result.error = new GraphError({
-        kind,
-        status: answer.status,
-        message: message ?? 'The request failed.',
-        method,
-        path,
-        ...(code !== undefined ? { code } : {}),
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        ...(location !== undefined ? { restartLink: location } : {}),
-      });
-    }
-    return result;
   }
 
   // ---- paging and delta --------------------------------------------------------------------------
@@ -565,20 +320,16 @@ class Client implements GraphClient {
     let next: string | undefined = path;
     let query = options.query;
     while (next !== undefined) {
-      const body: Record<string, unknown> =
+      const body =
         (await this.request<Record<string, unknown>>('GET', next, {
           ...(query ? { query } : {}),
           headers,
         })) ?? {};
       // The query belongs to the first request only; links carry their own.
       query = undefined;
-      const page: Page<T> = { value: asArray(body.value) as T[] };
-      const nextLink = typeof body['@odata.nextLink'] === 'string' ? body['@odata.nextLink'] : undefined;
-      const deltaLink = typeof body['@odata.deltaLink'] === 'string' ? body['@odata.deltaLink'] : undefined;
-      if (nextLink !== undefined) page.nextLink = nextLink;
-      if (deltaLink !== undefined) page.deltaLink = deltaLink;
+      const page: Page<T> = pageOf<T>(body);
       yield page;
-      next = nextLink;
+      next = page.nextLink;
     }
   }
 
@@ -586,88 +337,88 @@ class Client implements GraphClient {
     for await (const page of this.pages<T>(path, options)) yield* page.value;
   }
 
-  async *delta<T = unknown>(start: string, options: PageOptions = {}): AsyncGenerator<DeltaPage<T>> {
-    for await (const page of this.pages<Record<string, unknown>>(start, options)) {
-      const out: DeltaPage<T> = { changed: [], removed: [] };
-      for (const item of page.value) {
-        const removed = item['@removed'] as { reason?: unknown } | undefined;
-        if (removed !== undefined && removed !== null) {
-          out.removed.push({
-            id: String(item.id),
-            reason: typeof removed.reason === 'string' ? removed.reason : 'deleted',
-          });
-        } else out.changed.push(item as T);
-      }
-      if (page.deltaLink !== undefined) {
-        out.deltaLink = page.deltaLink;
-        yield out;
-        return;
-      }
-      if (page.nextLink === undefined) {
-        throw new GraphError({
-          kind: 'permanent',
-          code: 'deltaWithoutLink',
-          message: 'A delta page carried neither @odata.nextLink nor @odata.deltaLink.',
-          method: 'GET',
-        });
-      }
-      yield out;
-    }
+  delta<T = unknown>(start: string, options: PageOptions = {}): AsyncGenerator<DeltaPage<T>> {
+    return deltaPages<T>(this.pages<Record<string, unknown>>(start, options));
   }
 
-  async collectDelta<T = unknown>(start: string, options: PageOptions = {}): Promise<DeltaRound<T>> {
-    const latest = new Map<string, { item: T } | { removed: RemovedItem }>();
-    let deltaLink = '';
-    for await (const page of this.delta<T>(start, options)) {
-      for (const item of page.changed) {
-        const id = String((item as { id?: unknown }).id);
-        latest.delete(id);
-        latest.set(id, { item });
-      }
-      for (const removed of page.removed) {
-        latest.delete(removed.id);
-        latest.set(removed.id, { removed });
-      }
-      if (page.deltaLink !== undefined) deltaLink = page.deltaLink;
-    }
-    const round: DeltaRound<T> = { changed: [], removed: [], deltaLink };
-    for (const entry of latest.values()) {
-      if ('item' in entry) round.changed.push(entry.item);
-      else round.removed.push(entry.removed);
-    }
-    return round;
+  collectDelta<T = unknown>(start: string, options: PageOptions = {}): Promise<DeltaRound<T>> {
+    return collectDelta<T>(this.delta<T>(start, options));
   }
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------
 
-interface InnerAnswer {
-  id: string;
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-function readInnerAnswer(raw: unknown): InnerAnswer | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
-  const r = raw as { id?: unknown; status?: unknown; headers?: unknown; body?: unknown };
-  if (typeof r.id !== 'string' || typeof r.status !== 'number') return undefined;
-  const headers: Record<string, string> = {};
-  if (r.headers !== null && typeof r.headers === 'object') {
-    for (const [name, value] of Object.entries(r.headers as Record<string, unknown>)) {
-      headers[name] = String(value);
-    }
+function dispatch(request: GraphRequest, method: string, body: unknown): Promise<unknown> {
+  switch (method) {
+    case 'GET':
+      return request.get();
+    case 'POST':
+      return request.post(body);
+    case 'PUT':
+      return request.put(body);
+    case 'PATCH':
+      return request.patch(body);
+    case 'DELETE':
+      return request.delete();
+    default:
+      throw new GraphError({
+        kind: 'invalid',
+        code: 'unsupportedMethod',
+        message: `${method} is not supported.`,
+      });
   }
-  return { id: r.id, status: r.status, headers, body: r.body };
 }
 
-function headerOf(headers: Record<string, string>, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
+/** The parsed JSON answer; undefined when the answer had no body; a body that is not JSON is refused. */
+function readResult<T>(result: unknown, call: CallOptions): T {
+  if (result === undefined || result === null) return undefined as T;
+  const type = call.lastHeaders?.get('content-type') ?? '';
+  if (!type.includes('json')) {
+    throw new GraphError({
+      kind: 'permanent',
+      message: 'The answer is not JSON.',
+      method: call.method,
+      path: call.path,
+    });
+  }
+  return result as T;
 }
 
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+/** The SDK's failure (or the chain's own) as ours, classified by {@link kindOfStatus}. */
+function toGraphError(error: unknown, call: CallOptions, now: number): GraphError {
+  if (call.failure) return call.failure;
+  if (error instanceof GraphError) return error;
+  const where = { method: call.method, path: call.path };
+  const status = error instanceof SdkGraphError ? error.statusCode : -1;
+  if (status < 400) {
+    const message = status >= 200 ? 'The answer is not JSON.' : 'The request could not be made.';
+    return new GraphError({ kind: 'permanent', message, ...where, cause: error });
+  }
+  const sdk = error as SdkGraphError;
+  const code = typeof sdk.code === 'string' ? sdk.code : undefined;
+  const headers = call.lastHeaders;
+  const retryAfterMs = parseRetryAfter(headers?.get('retry-after'), now);
+  const requestId = headers?.get('request-id') ?? undefined;
+  const location = headers?.get('location') ?? undefined;
+  return new GraphError({
+    kind: kindOfStatus(status, code),
+    status,
+    message: sdk.message || 'The request failed.',
+    ...where,
+    ...(code !== undefined ? { code } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(status === 410 && location ? { restartLink: location } : {}),
+  });
+}
+
+function pageOf<T>(body: Record<string, unknown>): Page<T> {
+  const page: Page<T> = { value: (Array.isArray(body.value) ? body.value : []) as T[] };
+  const nextLink = body['@odata.nextLink'];
+  const deltaLink = body['@odata.deltaLink'];
+  if (typeof nextLink === 'string') page.nextLink = nextLink;
+  if (typeof deltaLink === 'string') page.deltaLink = deltaLink;
+  return page;
 }
 
 function isIdempotent(method: string, options: RequestOptions): boolean {
@@ -696,77 +447,4 @@ function queryString(query?: Record<string, QueryValue>): string {
         `${encodeURIComponent(name).replace(/%24/g, '$')}=${encodeURIComponent(String(value))}`,
     )
     .join('&');
-}
-
-function invalidBatch(message: string): GraphError {
-  return new GraphError({ kind: 'invalid', code: 'invalidBatch', message });
-}
-
-function prepareBatch(requests: BatchRequest[], urlOf: (request: BatchRequest) => string): Prepared[] {
-  const ids = new Set<string>();
-  const prepared = requests.map((request, index): Prepared => {
-    const id = request.id ?? String(index);
-    if (ids.has(id)) throw invalidBatch(`Batch request ids must be unique; '${id}' is repeated.`);
-    ids.add(id);
-    const idempotent = isIdempotent(request.method.toUpperCase(), request);
-    return { index, id, request, url: urlOf(request), idempotent };
-  });
-  for (const p of prepared) {
-    for (const dependency of p.request.dependsOn ?? []) {
-      if (!ids.has(dependency) || dependency === p.id) {
-        throw invalidBatch(`Batch request '${p.id}' depends on '${dependency}', which is not in the call.`);
-      }
-    }
-  }
-  return prepared;
-}
-
-/** Splits into calls of ≤ `size`, keeping every request with the requests it depends on. */
-function chunkBatch(prepared: Prepared[], size: number): Prepared[][] {
-  const parent = new Map(prepared.map((p) => [p.id, p.id]));
-  const find = (id: string): string => {
-    let root = id;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(id, root);
-    return root;
-  };
-  for (const p of prepared) {
-    for (const d of p.request.dependsOn ?? []) parent.set(find(p.id), find(d));
-  }
-  const groups = new Map<string, Prepared[]>();
-  for (const p of prepared) {
-    const root = find(p.id);
-    const group = groups.get(root) ?? [];
-    group.push(p);
-    groups.set(root, group);
-  }
-  const chunks: Prepared[][] = [];
-  for (const group of groups.values()) {
-    if (group.length > size) {
-      throw invalidBatch(`${group.length} requests depend on one another; a $batch holds at most ${size}.`);
-    }
-    const fits = chunks.find((c) => c.length + group.length <= size);
-    if (fits) fits.push(...group);
-    else chunks.push([...group]);
-  }
-  return chunks;
-}
-
-function dependencyKind(
-  p: Prepared,
-  answers: Map<string, InnerAnswer>,
-  byId: Map<string, Prepared>,
-  seen = new Set<string>(),
-): PortErrorKind | undefined {
-  for (const d of p.request.dependsOn ?? []) {
-    if (seen.has(d)) continue;
-    seen.add(d);
-    const answer = answers.get(d);
-    if (!answer || answer.status < 400) continue;
-    if (answer.status !== 424) return kindOfStatus(answer.status, graphErrorOf(answer.body).code);
-    const inner = byId.get(d);
-    const kind = inner ? dependencyKind(inner, answers, byId, seen) : undefined;
-    if (kind) return kind;
-  }
-  return undefined;
 }

@@ -1,5 +1,6 @@
 /**
- * The Microsoft Graph client the sync engine uses, in the browser and in Node (fetch only).
+ * The Microsoft Graph client the sync engine uses, in the browser and in Node (fetch only), built on
+ * Microsoft's Graph SDK: its middleware chain carries our retry, gate, token and fetch steps.
  *
  * ```ts
  * const graph = createGraphClient({
