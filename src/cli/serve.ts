@@ -13,6 +13,8 @@ import { buildAddInIfMissing, clientConfigFor, DIST_DIR } from './add-in';
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const clientConfig = clientConfigFor(config);
+  // Started first, the build runs while the store opens.
+  buildAddInIfMissing((line) => console.log(line), { demo: config.sandbox });
   const sandbox = config.sandbox ? await openSandbox(config) : undefined;
   const server = await startServer(config, {
     mount: async (app) => {
@@ -24,7 +26,6 @@ export async function serve(): Promise<void> {
     mailTransport: sandbox ? sandboxMailTransport(sandbox.instance) : undefined,
   });
   printBanner(config, server);
-  buildAddInIfMissing((line) => console.log(line));
   stopOnSignals(server);
 }
 
