@@ -41,11 +41,15 @@ try {
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   const page = await browser.newPage();
+  // What DevTools shows as "transferred": headers and body as they came over the wire.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const urls = new Map();
   const sizes = [];
-  page.on('requestfinished', async (request) => {
-    const { responseBodySize, responseHeadersSize } = await request.sizes();
-    sizes.push({ url: request.url(), bytes: responseBodySize + responseHeadersSize });
-  });
+  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  cdp.on('Network.loadingFinished', (e) =>
+    sizes.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength }),
+  );
   await page.goto(`${base}/taskpane.html`, { waitUntil: 'networkidle' });
   await browser.close();
   const total = sizes.reduce((sum, s) => sum + s.bytes, 0);
@@ -53,6 +57,8 @@ try {
     console.log(`  ${(s.bytes / 1024).toFixed(1)} KB  ${s.url.replace(base, '')}`);
   console.log(`first page load: ${sizes.length} requests, ${(total / 1024).toFixed(1)} KB transferred`);
 } finally {
+  const exited = new Promise((resolve) => server.on('exit', resolve));
   process.kill(-server.pid, 'SIGTERM');
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await exited;
+  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 }
