@@ -11,7 +11,7 @@ const html = fs.readFileSync(path.join(dist, 'taskpane.html'), 'utf8');
 // The production page is minified: attribute values may come without quotes.
 const scripts = [...html.matchAll(/<script[^>]*\ssrc=(?:"([^"]+)"|([^\s>]+))/g)]
   .map((m) => m[1] ?? m[2])
-  .filter((src) => !src.includes('office-js/'));
+  .filter((src) => !/^https?:/.test(src) && !src.includes('office-js/'));
 
 let raw = 0;
 let gzip = 0;

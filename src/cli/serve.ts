@@ -13,6 +13,8 @@ import { buildAddInIfMissing, clientConfigFor, DIST_DIR } from './add-in';
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const clientConfig = clientConfigFor(config);
+  // Started first, the build runs while the store opens.
+  buildAddInIfMissing((line) => console.log(line), { demo: config.sandbox });
   const sandbox = config.sandbox ? await openSandbox(config) : undefined;
   // Started once the store is open; stopped before it closes.
   const background: { sync?: BackgroundSync } = {};
@@ -36,7 +38,6 @@ export async function serve(): Promise<void> {
     log: server.app.log,
   });
   printBanner(config, server);
-  buildAddInIfMissing((line) => console.log(line));
   stopOnSignals(server);
 }
 

@@ -34,6 +34,8 @@ export interface AppOptions {
   store: Store;
   auth: { issuer: string; audience: string; keys: JWTVerifyGetKey };
   logger?: FastifyServerOptions['logger'];
+  /** How requests are logged (the demo's readable lines); Fastify's JSON pair when absent. */
+  logController?: FastifyServerOptions['logController'];
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   /** Onboarding rules and links (public URL, terms version, limits, the mail sender's wake-up). */
@@ -47,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const routes: RouteSummary[] = [];
   const app = Fastify({
     logger: options.logger ?? false,
+    ...(options.logController ? { logController: options.logController } : {}),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
   });
   app.addHook('onRoute', (route) => {

@@ -2,6 +2,7 @@ import { createRemoteJWKSet } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { ServerConfig } from './config';
+import { serverLogging } from './logging';
 import { openStore, type Store } from './db/store';
 import { parseMailbox, type MailTransport } from './mail/mail-transport';
 import { OutboxSender } from './mail/outbox-sender';
@@ -40,11 +41,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         audience: config.auth.audience,
         keys: createRemoteJWKSet(new URL(config.auth.jwksUrl)),
       },
-      logger: {
-        level: config.logLevel,
-        // Bearer tokens and cookies never reach the logs.
-        redact: ['req.headers.authorization', 'req.headers.cookie'],
-      },
+      // JSON lines in production; readable lines in the demo's terminal. Tokens and cookies are redacted.
+      ...serverLogging(config),
       onboarding: {
         publicUrl: config.publicUrl,
         newOrgEdition: config.newOrgEdition,

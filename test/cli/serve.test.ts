@@ -80,6 +80,9 @@ test('npm start serves health, and a SIGTERM stop loses nothing written', async 
   expect(await first.exited).toBe(0);
   expect(first.output()).toContain('Tandem stopped.');
   expect(first.output()).not.toContain(token);
+  // The demo's terminal gets one readable line per API call, not JSON.
+  expect(first.output()).toMatch(/INFO: POST \/api\/contacts 201 \d+ ms/);
+  expect(first.output()).not.toMatch(/^\{"level"/m);
 
   const second = await start();
   try {

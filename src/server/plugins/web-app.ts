@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { ClientConfig } from '../../domain/client-config';
@@ -17,13 +18,20 @@ const BUILDING_PAGE = `<!doctype html>
 <h1>Tandem CRM</h1><p role="status">The add-in is being built. This page reloads by itself.</p>
 </body></html>`;
 
+/** A content-hashed bundle (`taskpane.0123abcd.js`), or its precompressed twin (`….js.br`, `….js.gz`). */
+const HASHED_ASSET = /\.[0-9a-f]{8}\.(js|css)(\.br|\.gz)?$/;
+
 /**
  * Serves the add-in and web app (the same pages) from the build output, and the client configuration
  * they start from. Content-hashed bundles are cached for good; pages are always revalidated so a
- * new deployment reaches users at once. No COOP header is sent: MSAL's redirect bridge needs none.
+ * new deployment reaches users at once. The production build's .br/.gz twins are sent as they are;
+ * anything else (office.js's local copy, a development build) is compressed on the fly.
+ * No COOP header is sent: MSAL's redirect bridge needs none.
  */
 export async function registerWebApp(app: FastifyInstance, options: WebAppOptions): Promise<void> {
   fs.mkdirSync(options.distDir, { recursive: true });
+  // Applies to the routes registered from here on: the pages, the bundles and the configuration.
+  await app.register(fastifyCompress, { global: true });
   app.get('/config.json', { config: { access: 'public' } }, async () => options.clientConfig);
   // Until the first build lands, the pages answer a self-refreshing notice instead of a bare 404.
   for (const page of ['taskpane.html', 'commands.html', 'redirect.html', 'dialog.html']) {
@@ -37,9 +45,14 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
     root: options.distDir,
     index: false,
     wildcard: true,
+    preCompressed: true,
+    // Our own cache-control below, not the plugin's max-age=0.
+    cacheControl: false,
     setHeaders: (res, file) => {
-      const hashed = /\.[0-9a-f]{8}\.js$/.test(file);
-      res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.header(
+        'cache-control',
+        HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
 }
