@@ -79,7 +79,7 @@ const en = {
   'onboarding.invited.button': 'Accept and join',
   'onboarding.proof.why':
     'This invitation was sent to {email}. Your Microsoft 365 sign-in cannot vouch for that address on its own (it belongs to another organisation, or the address is not verified), so we mail a one-time code to it first.',
-  'onboarding.proof.send': 'Send code to {email}',
+  'onboarding.proof.send': 'Send the code',
   'onboarding.proof.sent': 'We sent a code to {email}. It is valid until {time}.',
   'onboarding.proof.code': 'Code from the email',
   'onboarding.proof.resend': 'Send a new code',
@@ -273,7 +273,7 @@ const es: Messages = {
   'onboarding.invited.button': 'Aceptar y unirme',
   'onboarding.proof.why':
     'Esta invitación se envió a {email}. Tu inicio de sesión de Microsoft 365 no basta para garantizar esa dirección (es de otra organización o no está verificada), así que primero te enviamos un código de un solo uso a ella.',
-  'onboarding.proof.send': 'Enviar código a {email}',
+  'onboarding.proof.send': 'Enviar el código',
   'onboarding.proof.sent': 'Te enviamos un código a {email}. Es válido hasta las {time}.',
   'onboarding.proof.code': 'Código del correo',
   'onboarding.proof.resend': 'Enviar un código nuevo',

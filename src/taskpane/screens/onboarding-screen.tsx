@@ -355,7 +355,7 @@ function ProveByCode({
       </MessageBar>
       {!sent ? (
         <Button appearance="primary" disabled={busy} onClick={onSend}>
-          {t('onboarding.proof.send', { email })}
+          {t('onboarding.proof.send')}
         </Button>
       ) : (
         <>
