@@ -1,4 +1,13 @@
 import type { AccountManager } from '../auth/account-manager';
+import type {
+  Invitation,
+  InviteResult,
+  Invitee,
+  JoinRequest,
+  JoinRequestDetail,
+  Member,
+  Profile,
+} from './onboarding';
 
 export class ApiError extends Error {
   constructor(
@@ -66,3 +75,31 @@ export class ApiClient {
 
 /** What screens need of the API; tests fake it at this boundary. */
 export type Api = Pick<ApiClient, 'get' | 'post' | 'patch' | 'delete'>;
+
+const list = <T>(api: Api, path: string) => api.get<{ items: T[] }>(path).then((r) => r.items);
+const segment = (id: string) => encodeURIComponent(id);
+
+/** The Users page's calls (needs "manage users"), typed: screens name the action, never its URL. */
+export function userAdmin(api: Api) {
+  return {
+    members: () => list<Member>(api, '/api/users'),
+    profiles: () => list<Profile>(api, '/api/profiles'),
+    invitations: () => list<Invitation>(api, '/api/invitations'),
+    joinRequests: () => list<JoinRequest>(api, '/api/join-requests'),
+    /** One join request whatever its state (an approval mail's link may find it answered). */
+    joinRequest: (id: string) => api.get<JoinRequestDetail>(`/api/join-requests/${segment(id)}`),
+    invite: (invitees: Invitee[], language: string) =>
+      api.post<InviteResult>('/api/invitations', { invitees, language }),
+    approve: (requestId: string, profileId: string) =>
+      api.post(`/api/join-requests/${segment(requestId)}/approve`, { profileId }),
+    reject: (requestId: string) => api.post(`/api/join-requests/${segment(requestId)}/reject`),
+    resendInvitation: (invitationId: string) => api.post(`/api/invitations/${segment(invitationId)}/resend`),
+    revokeInvitation: (invitationId: string) => api.delete(`/api/invitations/${segment(invitationId)}`),
+    setProfile: (userId: string, profileId: string) =>
+      api.patch(`/api/users/${segment(userId)}`, { profileId }),
+    deactivate: (userId: string) => api.post(`/api/users/${segment(userId)}/deactivate`),
+    reactivate: (userId: string) => api.post(`/api/users/${segment(userId)}/reactivate`),
+  };
+}
+
+export type UserAdmin = ReturnType<typeof userAdmin>;
