@@ -1,6 +1,7 @@
 import type { AccountManager } from '../auth/account-manager';
 import type {
   Invitation,
+  InvitationPreview,
   InviteResult,
   Invitee,
   JoinRequest,
@@ -103,3 +104,35 @@ export function userAdmin(api: Api) {
 }
 
 export type UserAdmin = ReturnType<typeof userAdmin>;
+
+/** The terms a step accepts, by the version the server showed. */
+interface Terms {
+  acceptTerms: true;
+  termsVersion: string;
+}
+
+/** Where a one-time code went, and until when it holds. */
+export interface CodeSent {
+  email: string;
+  expiresAt: string;
+}
+
+/** The onboarding calls of a signed-in Microsoft 365 user who is not a member yet, typed. */
+export function onboardingApi(api: Api) {
+  return {
+    install: (body: Terms & { orgName?: string }) => api.post('/api/onboarding/install', body),
+    /** Enters the account on the user's own email when their sign-in vouches for it. */
+    enter: () => api.post('/api/onboarding/enter'),
+    requestAssociationCode: (email: string, language: string) =>
+      api.post<CodeSent>('/api/onboarding/associate/code', { email, language }),
+    verifyAssociationCode: (code: string) => api.post('/api/onboarding/associate/verify', { code }),
+    /** The token travels in the body, never in a URL that could end up in a log. */
+    previewInvitation: (token: string) =>
+      api.post<InvitationPreview>('/api/onboarding/invitation', { token }),
+    requestInvitationCode: (token: string, language: string) =>
+      api.post<CodeSent>('/api/onboarding/invitation/code', { token, language }),
+    accept: (body: Terms & { token?: string; code?: string }) => api.post('/api/onboarding/accept', body),
+    requestToJoin: (body: Terms & { language: string; message?: string }) =>
+      api.post('/api/onboarding/join-request', body),
+  };
+}

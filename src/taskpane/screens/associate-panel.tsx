@@ -1,6 +1,6 @@
 import { Button, Field, Input, Text, Subtitle1 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { ApiError, type Api } from '../api-client';
+import { ApiError, onboardingApi, type Api, type CodeSent } from '../api-client';
 import { formatTime, useLocale, useT, type Translate } from '../i18n';
 import { useAction } from '../use-action';
 import { ErrorBar } from './error-bar';
@@ -23,16 +23,11 @@ export function AssociatePanel({ api, onJoined, onBack, intro }: AssociatePanelP
   const [email, setEmail] = useState('');
   const [touched, setTouched] = useState(false);
   const validEmail = EMAIL.test(email.trim());
-  const [sent, setSent] = useState<{ email: string; expiresAt: string }>();
+  const [sent, setSent] = useState<CodeSent>();
   const [code, setCode] = useState('');
 
   const sendCode = async () => {
-    const answer = await run(() =>
-      api.post<{ email: string; expiresAt: string }>('/api/onboarding/associate/code', {
-        email: email.trim(),
-        language: locale,
-      }),
-    );
+    const answer = await run(() => onboardingApi(api).requestAssociationCode(email.trim(), locale));
     if (answer) {
       setSent(answer);
       setCode('');
@@ -42,7 +37,7 @@ export function AssociatePanel({ api, onJoined, onBack, intro }: AssociatePanelP
   const verify = async () => {
     const outcome = await run(async () => {
       try {
-        await api.post('/api/onboarding/associate/verify', { code });
+        await onboardingApi(api).verifyAssociationCode(code);
         return { joined: true as const };
       } catch (e) {
         const message = wrongCodeMessage(t, e);

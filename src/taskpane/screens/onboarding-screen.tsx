@@ -11,7 +11,7 @@ import {
   Title3,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, type Api } from '../api-client';
+import { ApiError, onboardingApi, type Api, type CodeSent } from '../api-client';
 import { describeError, formatDate, formatTime, isMessageKey, useLocale, useT } from '../i18n';
 import type { InvitationPreview, OnboardingState } from '../onboarding';
 import { useAction } from '../use-action';
@@ -141,7 +141,7 @@ function Install({ api, state, onJoined, footer, onProveAddress }: Step & { onPr
   const install = async () => {
     const outcome = await run(async () => {
       try {
-        await api.post('/api/onboarding/install', {
+        await onboardingApi(api).install({
           acceptTerms: true,
           termsVersion: state.termsVersion,
           ...(orgName.trim() ? { orgName: orgName.trim() } : {}),
@@ -180,15 +180,17 @@ function useInvitationPreview(api: Api, token: string | undefined) {
     if (!token) return;
     let live = true;
     setPreview(undefined);
-    api.post<InvitationPreview>('/api/onboarding/invitation', { token }).then(
-      (answer) => live && setPreview(answer),
-      (e: unknown) => {
-        if (!live) return;
-        // A link the server does not know: a re-invite replaced its token, or it never existed.
-        if (e instanceof ApiError && e.status === 404) setPreview(null);
-        else setError(describeError(t, e));
-      },
-    );
+    onboardingApi(api)
+      .previewInvitation(token)
+      .then(
+        (answer) => live && setPreview(answer),
+        (e: unknown) => {
+          if (!live) return;
+          // A link the server does not know: a re-invite replaced its token, or it never existed.
+          if (e instanceof ApiError && e.status === 404) setPreview(null);
+          else setError(describeError(t, e));
+        },
+      );
     return () => {
       live = false;
     };
@@ -203,19 +205,15 @@ function AcceptInvitation({ api, state, inviteToken, onJoined, footer }: Step) {
   const [accepted, setAccepted] = useState(false);
   const link = useInvitationPreview(api, inviteToken);
   // A code mailed to the invitation's address, when the sign-in alone cannot vouch for it.
-  const [sent, setSent] = useState<{ email: string; expiresAt: string }>();
+  const [sent, setSent] = useState<CodeSent>();
   const [code, setCode] = useState('');
   // The invitation addressed to the signed-in user, found by their email (no link needed).
   const byEmail = state.state === 'invited' ? state.invitation : undefined;
   const replaced = inviteToken !== undefined && link.preview === null;
   const needsCode = Boolean(inviteToken && link.preview?.proof === 'code');
   const sendCode = async () => {
-    const answer = await run(() =>
-      api.post<{ email: string; expiresAt: string }>('/api/onboarding/invitation/code', {
-        token: inviteToken,
-        language: locale,
-      }),
-    );
+    if (!inviteToken) return;
+    const answer = await run(() => onboardingApi(api).requestInvitationCode(inviteToken, locale));
     if (answer) {
       setSent(answer);
       setCode('');
@@ -224,7 +222,7 @@ function AcceptInvitation({ api, state, inviteToken, onJoined, footer }: Step) {
   const accept = async () => {
     const outcome = await run(async () => {
       try {
-        await api.post('/api/onboarding/accept', {
+        await onboardingApi(api).accept({
           acceptTerms: true,
           termsVersion: state.termsVersion,
           // A replaced link's token is dead: accept the newer invitation by email instead.
@@ -388,7 +386,7 @@ function RequestToJoin({ api, state, org, onReload, footer }: Step & { org: stri
   const [message, setMessage] = useState('');
   const request = async () => {
     const done = await run(() =>
-      api.post('/api/onboarding/join-request', {
+      onboardingApi(api).requestToJoin({
         acceptTerms: true,
         termsVersion: state.termsVersion,
         language: locale,
@@ -456,7 +454,7 @@ function EnterExisting({ api, onJoined }: { api: Api; onJoined: () => void }) {
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let live = true;
-    void run(() => api.post('/api/onboarding/enter')).then((done) => {
+    void run(() => onboardingApi(api).enter()).then((done) => {
       if (done && live) onJoined();
     });
     return () => {
