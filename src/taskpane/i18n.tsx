@@ -36,6 +36,8 @@ const en = {
   'error.code.no_code': 'Ask for a code first.',
   'error.code.code_invalid': 'That code is not right.',
   'error.code.code_expired': 'This code has expired. Ask for a new one.',
+  'error.code.email_unconfirmed':
+    'A Tandem account already uses your email address: prove it is yours with a code mailed to it.',
   'error.code.too_many_requests': 'Too many attempts. Wait a little and try again.',
   'error.code.invitation_used': 'This invitation has already been used.',
   'error.code.invitation_revoked': 'This invitation was withdrawn.',
@@ -75,6 +77,15 @@ const en = {
   'onboarding.invitedByLink.title': 'Accept your invitation',
   'onboarding.invited.expires': 'The invitation is valid until {date}.',
   'onboarding.invited.button': 'Accept and join',
+  'onboarding.proof.why':
+    'This invitation was sent to {email}. Your Microsoft 365 sign-in cannot vouch for that address on its own (it belongs to another organisation, or the address is not verified), so we mail a one-time code to it first.',
+  'onboarding.proof.send': 'Send the code',
+  'onboarding.proof.sent': 'We sent a code to {email}. It is valid until {time}.',
+  'onboarding.proof.code': 'Code from the email',
+  'onboarding.proof.resend': 'Send a new code',
+  'onboarding.proveAddress.title': 'Prove your email address',
+  'onboarding.proveAddress.body':
+    'A Tandem account already uses your email address. Your sign-in alone cannot vouch for it: enter the address below and we mail a one-time code to it.',
   'onboarding.replaced.title': 'This invitation link was replaced',
   'onboarding.replaced.newer':
     'An administrator sent you a newer invitation to {org}, which replaces this link. You can accept it here; it is valid until {date}.',
@@ -158,7 +169,6 @@ const en = {
   'users.invited': 'Invitations sent: {count}.',
   'users.skipped': 'Not invited: {list}.',
   'users.skip.already_member': '{email} (already a member)',
-  'users.skip.has_account': '{email} (already has a Tandem account)',
   'users.skip.duplicate': '{email} (listed twice)',
   'newUser.title': 'Invite a new user',
   'newUser.email': 'Email',
@@ -218,6 +228,8 @@ const es: Messages = {
   'error.code.no_code': 'Pide un código primero.',
   'error.code.code_invalid': 'El código no es correcto.',
   'error.code.code_expired': 'El código ha caducado. Pide uno nuevo.',
+  'error.code.email_unconfirmed':
+    'Ya hay una cuenta de Tandem con tu correo: demuestra que es tuyo con un código que te enviamos a esa dirección.',
   'error.code.too_many_requests': 'Demasiados intentos. Espera un poco y vuelve a intentarlo.',
   'error.code.invitation_used': 'Esta invitación ya se ha usado.',
   'error.code.invitation_revoked': 'Esta invitación se ha retirado.',
@@ -259,6 +271,15 @@ const es: Messages = {
   'onboarding.invitedByLink.title': 'Acepta tu invitación',
   'onboarding.invited.expires': 'La invitación es válida hasta el {date}.',
   'onboarding.invited.button': 'Aceptar y unirme',
+  'onboarding.proof.why':
+    'Esta invitación se envió a {email}. Tu inicio de sesión de Microsoft 365 no basta para garantizar esa dirección (es de otra organización o no está verificada), así que primero te enviamos un código de un solo uso a ella.',
+  'onboarding.proof.send': 'Enviar el código',
+  'onboarding.proof.sent': 'Te enviamos un código a {email}. Es válido hasta las {time}.',
+  'onboarding.proof.code': 'Código del correo',
+  'onboarding.proof.resend': 'Enviar un código nuevo',
+  'onboarding.proveAddress.title': 'Demuestra tu dirección de correo',
+  'onboarding.proveAddress.body':
+    'Ya hay una cuenta de Tandem con tu correo. Tu inicio de sesión no basta para garantizarlo: escribe la dirección abajo y te enviaremos un código de un solo uso.',
   'onboarding.replaced.title': 'Este enlace de invitación se ha sustituido',
   'onboarding.replaced.newer':
     'Un administrador te ha enviado una invitación más reciente a {org}, que sustituye a este enlace. Puedes aceptarla aquí; es válida hasta el {date}.',
@@ -344,7 +365,6 @@ const es: Messages = {
   'users.invited': 'Invitaciones enviadas: {count}.',
   'users.skipped': 'Sin invitar: {list}.',
   'users.skip.already_member': '{email} (ya es miembro)',
-  'users.skip.has_account': '{email} (ya tiene una cuenta de Tandem)',
   'users.skip.duplicate': '{email} (repetido)',
   'newUser.title': 'Invitar a un nuevo usuario',
   'newUser.email': 'Correo electrónico',

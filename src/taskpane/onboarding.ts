@@ -23,6 +23,11 @@ export interface InvitationPreview {
   acceptable: boolean;
   /** Why it cannot be accepted: an API error code (`invitation_used`, `invitation_expired`, …). */
   problem: string | null;
+  /**
+   * How the signed-in user proves the invitation's address: `claim` (their sign-in vouches for it) or
+   * `code` (another tenant, or an unverified email: a code mailed to the address comes with the accept).
+   */
+  proof: 'claim' | 'code';
 }
 
 /** The Users page's lists (`/api/users`, `/api/profiles`, `/api/invitations`, `/api/join-requests`). */
@@ -72,7 +77,7 @@ export interface JoinRequestDetail extends JoinRequest {
 
 export interface InviteResult {
   invited: { id: string; email: string; expiresAt: string; replaced: boolean }[];
-  skipped: { email: string; reason: 'already_member' | 'has_account' | 'duplicate' }[];
+  skipped: { email: string; reason: 'already_member' | 'duplicate' }[];
 }
 
 export interface Invitee {

@@ -127,9 +127,20 @@ test('install, request to join, approve from the mail link, and the requester is
   await admin.getByRole('list', { name: 'Pending invitations' }).getByText('Elena Fuentes').waitFor();
   const invitation = await waitForMail('elena.fuentes@contoso.example', /#\/invite\/[A-Za-z0-9_-]{20,}/);
   await admin.getByRole('button', { name: 'New user' }).click();
-  await admin.getByRole('dialog', { name: 'Invite a new user' }).waitFor();
+  const newUser = admin.getByRole('dialog', { name: 'Invite a new user' });
+  await newUser.waitFor();
   await shoot(admin, 'users-new-user');
-  await admin.getByRole('button', { name: 'Cancel' }).click();
+  // A guest from another organisation's tenant (Fabrikam), invited by address.
+  await newUser.getByLabel('Email').fill('gabriel.moreira@fabrikam.example');
+  await newUser.getByRole('button', { name: 'Send invitation' }).click();
+  await admin
+    .getByRole('list', { name: 'Pending invitations' })
+    .getByText('gabriel.moreira@fabrikam.example')
+    .waitFor();
+  const guestInvitation = await waitForMail(
+    'gabriel.moreira@fabrikam.example',
+    /#\/invite\/[A-Za-z0-9_-]{20,}/,
+  );
   await admin.context().close();
 
   // 2. A second user of the tenant, with no invitation, asks to join.
@@ -192,7 +203,48 @@ test('install, request to join, approve from the mail link, and the requester is
   // The used link is gone from the address bar.
   expect(elena.url()).not.toContain('/invite/');
   await elena.context().close();
+
+  // 6. The guest from Fabrikam opens their link: their sign-in cannot vouch for the address across
+  // tenants, so a code mailed to it comes with the accept (in Spanish here).
+  const guestLink = /(https?:\/\/\S+#\/invite\/[A-Za-z0-9_-]{20,})/.exec(guestInvitation.body.content)?.[1];
+  const gabriel = await openTaskpane(browser, guestLink!, { lang: 'es-ES' });
+  await signInOutsideDemoTenant(gabriel, 'gabriel.moreira@fabrikam.example');
+  await gabriel.getByRole('heading', { name: 'Te han invitado a unirte a Contoso' }).waitFor();
+  await gabriel
+    .getByText('Esta invitación se envió a gabriel.moreira@fabrikam.example.', { exact: false })
+    .waitFor();
+  await shoot(gabriel, 'onboarding-invitation-code-es');
+  await gabriel.getByRole('button', { name: 'Enviar el código' }).click();
+  const codeMail = await waitForMail('gabriel.moreira@fabrikam.example', /aceptar tu invitación: \d{6}/);
+  const code = /(\d{6})/.exec(codeMail.subject)![1]!;
+  const codeField = gabriel.getByLabel('Código del correo');
+  await codeField.fill(String((Number(code) + 1) % 1_000_000).padStart(6, '0'));
+  await gabriel.getByRole('checkbox').check();
+  await gabriel.getByRole('button', { name: 'Aceptar y unirme' }).click();
+  await gabriel
+    .getByRole('alert')
+    .filter({ hasText: /Intentos restantes: \d/ })
+    .waitFor();
+  await shoot(gabriel, 'onboarding-invitation-wrong-code-es');
+  await codeField.fill(code);
+  await gabriel.getByRole('button', { name: 'Aceptar y unirme' }).click();
+  await gabriel.getByRole('tab', { name: 'Cuenta' }).waitFor();
+  await gabriel.getByText('gabriel.moreira@fabrikam.example', { exact: false }).first().waitFor();
+  await gabriel.context().close();
 });
+
+/**
+ * Signs in as a sandbox user of a tenant other than the demo one the sign-in screen lists: the
+ * sandbox account manager keeps the chosen user in local storage, so the page is reloaded with it.
+ */
+async function signInOutsideDemoTenant(page: Page, username: string): Promise<void> {
+  await page.getByRole('combobox').waitFor();
+  await page.evaluate((account) => localStorage.setItem('tandem.sandbox.account', JSON.stringify(account)), {
+    username,
+    name: username,
+  });
+  await page.reload();
+}
 
 /** Presses Tab until the focused element has the role (and name), failing after 15 presses. */
 async function tabTo(page: Page, role: string, name?: string): Promise<void> {

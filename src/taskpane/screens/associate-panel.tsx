@@ -1,7 +1,7 @@
 import { Button, Field, Input, Text, Subtitle1 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { ApiError, type Api } from '../api-client';
-import { formatTime, useLocale, useT } from '../i18n';
+import { ApiError, onboardingApi, type Api, type CodeSent } from '../api-client';
+import { formatTime, useLocale, useT, type Translate } from '../i18n';
 import { useAction } from '../use-action';
 import { ErrorBar } from './error-bar';
 
@@ -9,28 +9,25 @@ export interface AssociatePanelProps {
   api: Api;
   onJoined: () => void;
   onBack: () => void;
+  /** Why the panel opened, when the server asked for the address to be proven (instead of the usual intro). */
+  intro?: { title: string; body: string } | undefined;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** "Associate my account": email → one-time code sent there → the identity joins that account. */
-export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
+export function AssociatePanel({ api, onJoined, onBack, intro }: AssociatePanelProps) {
   const t = useT();
   const locale = useLocale();
   const { busy, error, setError, run } = useAction();
   const [email, setEmail] = useState('');
   const [touched, setTouched] = useState(false);
   const validEmail = EMAIL.test(email.trim());
-  const [sent, setSent] = useState<{ email: string; expiresAt: string }>();
+  const [sent, setSent] = useState<CodeSent>();
   const [code, setCode] = useState('');
 
   const sendCode = async () => {
-    const answer = await run(() =>
-      api.post<{ email: string; expiresAt: string }>('/api/onboarding/associate/code', {
-        email: email.trim(),
-        language: locale,
-      }),
-    );
+    const answer = await run(() => onboardingApi(api).requestAssociationCode(email.trim(), locale));
     if (answer) {
       setSent(answer);
       setCode('');
@@ -40,10 +37,10 @@ export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
   const verify = async () => {
     const outcome = await run(async () => {
       try {
-        await api.post('/api/onboarding/associate/verify', { code });
+        await onboardingApi(api).verifyAssociationCode(code);
         return { joined: true as const };
       } catch (e) {
-        const message = wrongCode(e);
+        const message = wrongCodeMessage(t, e);
         if (message === undefined) throw e;
         return { joined: false as const, message };
       }
@@ -52,23 +49,12 @@ export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
     else if (outcome) setError(outcome.message);
   };
 
-  /** A wrong code says how many tries are left; a used-up code says to send a new one. */
-  const wrongCode = (e: unknown): string | undefined => {
-    if (!(e instanceof ApiError)) return undefined;
-    const left = e.details.attemptsLeft;
-    if (e.code === 'code_invalid' && typeof left === 'number') {
-      return left > 0 ? t('associate.wrongCode', { left: String(left) }) : t('associate.lastTry');
-    }
-    if (e.code === 'too_many_requests') return t('associate.noTriesLeft');
-    return undefined;
-  };
-
   return (
     <section className="tandem-screen" aria-labelledby="associate-title">
       <Subtitle1 as="h2" id="associate-title">
-        {t('associate.title')}
+        {intro?.title ?? t('associate.title')}
       </Subtitle1>
-      <Text as="p">{t('associate.body')}</Text>
+      <Text as="p">{intro?.body ?? t('associate.body')}</Text>
       {!sent ? (
         <form
           className="tandem-form"
@@ -134,4 +120,18 @@ export function AssociatePanel({ api, onJoined, onBack }: AssociatePanelProps) {
       )}
     </section>
   );
+}
+
+/**
+ * What a refused one-time code means for the user: a wrong code says how many tries are left, a
+ * used-up code says to send a new one. `undefined` for any other error.
+ */
+export function wrongCodeMessage(t: Translate, e: unknown): string | undefined {
+  if (!(e instanceof ApiError)) return undefined;
+  const left = e.details.attemptsLeft;
+  if (e.code === 'code_invalid' && typeof left === 'number') {
+    return left > 0 ? t('associate.wrongCode', { left: String(left) }) : t('associate.lastTry');
+  }
+  if (e.code === 'too_many_requests') return t('associate.noTriesLeft');
+  return undefined;
 }

@@ -11,11 +11,11 @@ import {
   Title3,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, type Api } from '../api-client';
-import { describeError, formatDate, isMessageKey, useLocale, useT } from '../i18n';
+import { ApiError, onboardingApi, type Api, type CodeSent } from '../api-client';
+import { describeError, formatDate, formatTime, isMessageKey, useLocale, useT } from '../i18n';
 import type { InvitationPreview, OnboardingState } from '../onboarding';
 import { useAction } from '../use-action';
-import { AssociatePanel } from './associate-panel';
+import { AssociatePanel, wrongCodeMessage } from './associate-panel';
 import { ErrorBar } from './error-bar';
 import { TermsAcceptance } from './terms-acceptance';
 
@@ -35,26 +35,37 @@ export interface OnboardingScreenProps {
 /** What a signed-in Microsoft 365 user who is not a member sees, after `GET /api/onboarding`. */
 export function OnboardingScreen(props: OnboardingScreenProps) {
   const t = useT();
-  const [associating, setAssociating] = useState(false);
+  const [associating, setAssociating] = useState<'ask' | 'prove' | false>(false);
   const [askingAgain, setAskingAgain] = useState(false);
   const { state, inviteToken } = props;
 
   const associate =
     state.state === 'deactivated' || state.state === 'existing_account' ? null : (
-      <Button appearance="subtle" onClick={() => setAssociating(true)}>
+      <Button appearance="subtle" onClick={() => setAssociating('ask')}>
         {t('associate.open')}
       </Button>
     );
 
   let body: ReactNode;
   if (associating) {
-    body = <AssociatePanel api={props.api} onJoined={props.onJoined} onBack={() => setAssociating(false)} />;
+    body = (
+      <AssociatePanel
+        api={props.api}
+        onJoined={props.onJoined}
+        onBack={() => setAssociating(false)}
+        intro={
+          associating === 'prove'
+            ? { title: t('onboarding.proveAddress.title'), body: t('onboarding.proveAddress.body') }
+            : undefined
+        }
+      />
+    );
   } else if (inviteToken || state.state === 'invited') {
     body = <AcceptInvitation {...props} footer={associate} />;
   } else {
     switch (state.state) {
       case 'install':
-        body = <Install {...props} footer={associate} />;
+        body = <Install {...props} footer={associate} onProveAddress={() => setAssociating('prove')} />;
         break;
       case 'admin_required':
         body = (
@@ -122,20 +133,28 @@ function Panel({ title, children, footer }: { title: string; children: ReactNode
 
 type Step = OnboardingScreenProps & { footer: ReactNode };
 
-function Install({ api, state, onJoined, footer }: Step) {
+function Install({ api, state, onJoined, footer, onProveAddress }: Step & { onProveAddress: () => void }) {
   const t = useT();
   const { busy, error, run } = useAction();
   const [accepted, setAccepted] = useState(false);
   const [orgName, setOrgName] = useState('');
   const install = async () => {
-    const done = await run(() =>
-      api.post('/api/onboarding/install', {
-        acceptTerms: true,
-        termsVersion: state.termsVersion,
-        ...(orgName.trim() ? { orgName: orgName.trim() } : {}),
-      }),
-    );
-    if (done) onJoined();
+    const outcome = await run(async () => {
+      try {
+        await onboardingApi(api).install({
+          acceptTerms: true,
+          termsVersion: state.termsVersion,
+          ...(orgName.trim() ? { orgName: orgName.trim() } : {}),
+        });
+        return 'joined' as const;
+      } catch (e) {
+        // An account on the user's address that their sign-in cannot vouch for: a code proves it.
+        if (e instanceof ApiError && e.code === 'email_unconfirmed') return 'prove' as const;
+        throw e;
+      }
+    });
+    if (outcome === 'joined') onJoined();
+    else if (outcome === 'prove') onProveAddress();
   };
   return (
     <Panel title={t('onboarding.install.title')} footer={footer}>
@@ -161,15 +180,17 @@ function useInvitationPreview(api: Api, token: string | undefined) {
     if (!token) return;
     let live = true;
     setPreview(undefined);
-    api.post<InvitationPreview>('/api/onboarding/invitation', { token }).then(
-      (answer) => live && setPreview(answer),
-      (e: unknown) => {
-        if (!live) return;
-        // A link the server does not know: a re-invite replaced its token, or it never existed.
-        if (e instanceof ApiError && e.status === 404) setPreview(null);
-        else setError(describeError(t, e));
-      },
-    );
+    onboardingApi(api)
+      .previewInvitation(token)
+      .then(
+        (answer) => live && setPreview(answer),
+        (e: unknown) => {
+          if (!live) return;
+          // A link the server does not know: a re-invite replaced its token, or it never existed.
+          if (e instanceof ApiError && e.status === 404) setPreview(null);
+          else setError(describeError(t, e));
+        },
+      );
     return () => {
       live = false;
     };
@@ -180,22 +201,43 @@ function useInvitationPreview(api: Api, token: string | undefined) {
 function AcceptInvitation({ api, state, inviteToken, onJoined, footer }: Step) {
   const t = useT();
   const locale = useLocale();
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
   const [accepted, setAccepted] = useState(false);
   const link = useInvitationPreview(api, inviteToken);
+  // A code mailed to the invitation's address, when the sign-in alone cannot vouch for it.
+  const [sent, setSent] = useState<CodeSent>();
+  const [code, setCode] = useState('');
   // The invitation addressed to the signed-in user, found by their email (no link needed).
   const byEmail = state.state === 'invited' ? state.invitation : undefined;
   const replaced = inviteToken !== undefined && link.preview === null;
+  const needsCode = Boolean(inviteToken && link.preview?.proof === 'code');
+  const sendCode = async () => {
+    if (!inviteToken) return;
+    const answer = await run(() => onboardingApi(api).requestInvitationCode(inviteToken, locale));
+    if (answer) {
+      setSent(answer);
+      setCode('');
+    }
+  };
   const accept = async () => {
-    const done = await run(() =>
-      api.post('/api/onboarding/accept', {
-        acceptTerms: true,
-        termsVersion: state.termsVersion,
-        // A replaced link's token is dead: accept the newer invitation by email instead.
-        ...(inviteToken && !replaced ? { token: inviteToken } : {}),
-      }),
-    );
-    if (done) onJoined();
+    const outcome = await run(async () => {
+      try {
+        await onboardingApi(api).accept({
+          acceptTerms: true,
+          termsVersion: state.termsVersion,
+          // A replaced link's token is dead: accept the newer invitation by email instead.
+          ...(inviteToken && !replaced ? { token: inviteToken } : {}),
+          ...(needsCode ? { code } : {}),
+        });
+        return { joined: true as const };
+      } catch (e) {
+        const message = needsCode ? wrongCodeMessage(t, e) : undefined;
+        if (message === undefined) throw e;
+        return { joined: false as const, message };
+      }
+    });
+    if (outcome?.joined) onJoined();
+    else if (outcome) setError(outcome.message);
   };
 
   if (inviteToken && link.error) {
@@ -254,12 +296,85 @@ function AcceptInvitation({ api, state, inviteToken, onJoined, footer }: Step) {
           </Text>
         )
       )}
-      <TermsAcceptance version={state.termsVersion} accepted={accepted} onChange={setAccepted} />
-      <ErrorBar message={error} />
-      <Button appearance="primary" disabled={!accepted || busy} onClick={() => void accept()}>
-        {t('onboarding.invited.button')}
-      </Button>
+      {needsCode && link.preview ? (
+        <ProveByCode
+          email={link.preview.email ?? ''}
+          sent={sent}
+          code={code}
+          onCode={setCode}
+          busy={busy}
+          onSend={() => void sendCode()}
+        />
+      ) : null}
+      {!needsCode || sent ? (
+        <>
+          <TermsAcceptance version={state.termsVersion} accepted={accepted} onChange={setAccepted} />
+          <ErrorBar message={error} />
+          <Button
+            appearance="primary"
+            disabled={!accepted || busy || (needsCode && code.length !== 6)}
+            onClick={() => void accept()}
+          >
+            {t('onboarding.invited.button')}
+          </Button>
+        </>
+      ) : (
+        <ErrorBar message={error} />
+      )}
     </Panel>
+  );
+}
+
+/**
+ * The invitation's address proven by a one-time code mailed to it: why, send it, then type it in
+ * (the accept button sends it along).
+ */
+function ProveByCode({
+  email,
+  sent,
+  code,
+  onCode,
+  busy,
+  onSend,
+}: {
+  email: string;
+  sent: { email: string; expiresAt: string } | undefined;
+  code: string;
+  onCode: (code: string) => void;
+  busy: boolean;
+  onSend: () => void;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <MessageBar intent="info" layout="multiline">
+        <MessageBarBody>{t('onboarding.proof.why', { email })}</MessageBarBody>
+      </MessageBar>
+      {!sent ? (
+        <Button appearance="primary" disabled={busy} onClick={onSend}>
+          {t('onboarding.proof.send')}
+        </Button>
+      ) : (
+        <>
+          <Text as="p" role="status">
+            {t('onboarding.proof.sent', { email: sent.email, time: formatTime(locale, sent.expiresAt) })}
+          </Text>
+          <Field label={t('onboarding.proof.code')} required>
+            <Input
+              value={code}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              onChange={(_, d) => onCode(d.value.replace(/\D/g, ''))}
+            />
+          </Field>
+          <Button appearance="secondary" disabled={busy} onClick={onSend}>
+            {t('onboarding.proof.resend')}
+          </Button>
+        </>
+      )}
+    </>
   );
 }
 
@@ -271,7 +386,7 @@ function RequestToJoin({ api, state, org, onReload, footer }: Step & { org: stri
   const [message, setMessage] = useState('');
   const request = async () => {
     const done = await run(() =>
-      api.post('/api/onboarding/join-request', {
+      onboardingApi(api).requestToJoin({
         acceptTerms: true,
         termsVersion: state.termsVersion,
         language: locale,
@@ -339,7 +454,7 @@ function EnterExisting({ api, onJoined }: { api: Api; onJoined: () => void }) {
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let live = true;
-    void run(() => api.post('/api/onboarding/enter')).then((done) => {
+    void run(() => onboardingApi(api).enter()).then((done) => {
       if (done && live) onJoined();
     });
     return () => {

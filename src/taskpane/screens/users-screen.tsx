@@ -1,32 +1,17 @@
-import {
-  Badge,
-  Button,
-  Dropdown,
-  MessageBar,
-  MessageBarBody,
-  Option,
-  Spinner,
-  Text,
-  Subtitle2,
-} from '@fluentui/react-components';
-import { useCallback, useEffect, useState } from 'react';
-import type { Api } from '../api-client';
+import { Button, MessageBar, MessageBarBody, Spinner } from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { userAdmin, type Api } from '../api-client';
 import type { Directory } from '../directory';
-import { describeError, formatDate, profileName, useLocale, useT } from '../i18n';
+import { describeError, profileName, useLocale, useT } from '../i18n';
 import type { Me } from '../me';
-import type {
-  Invitation,
-  InviteResult,
-  Invitee,
-  JoinRequest,
-  JoinRequestDetail,
-  Member,
-  Profile,
-} from '../onboarding';
+import type { Invitation, Invitee, JoinRequest, JoinRequestDetail, Member, Profile } from '../onboarding';
 import { useAction } from '../use-action';
 import { ApproveDialog } from './approve-dialog';
 import { ConfirmDialog } from './confirm-dialog';
 import { ErrorBar } from './error-bar';
+import { InvitationsList } from './invitations-list';
+import { JoinRequestsList } from './join-requests-list';
+import { MembersList } from './members-list';
 import { NewUserDialog } from './new-user-dialog';
 import { UserPickerDialog, type KnownPerson } from './user-picker-dialog';
 
@@ -75,22 +60,22 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
   const [dialog, setDialog] = useState<OpenDialog | null>(null);
   const action = useAction();
   const free = me.org.edition === 'free';
+  const users = useMemo(() => userAdmin(api), [api]);
 
   const reload = useCallback(async () => {
     try {
-      const list = <T,>(path: string) => api.get<{ items: T[] }>(path).then((r) => r.items);
       const [members, profiles, invitations, requests] = await Promise.all([
-        list<Member>('/api/users'),
-        list<Profile>('/api/profiles'),
-        list<Invitation>('/api/invitations'),
-        list<JoinRequest>('/api/join-requests'),
+        users.members(),
+        users.profiles(),
+        users.invitations(),
+        users.joinRequests(),
       ]);
       setData({ members, profiles, invitations, requests });
       setLoadError(undefined);
     } catch (e) {
       setLoadError(describeError(t, e));
     }
-  }, [api, t]);
+  }, [users, t]);
 
   useEffect(() => {
     void reload();
@@ -114,14 +99,14 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
     if (!approveRequestId) return;
     let live = true;
     setDialog({ kind: 'approve', requestId: approveRequestId, detail: undefined });
-    api.get<JoinRequestDetail>(`/api/join-requests/${approveRequestId}`).then(
+    users.joinRequest(approveRequestId).then(
       (detail) => live && setApproveDetail(approveRequestId, detail),
       () => live && setApproveDetail(approveRequestId, null),
     );
     return () => {
       live = false;
     };
-  }, [api, approveRequestId]);
+  }, [users, approveRequestId]);
 
   const setApproveDetail = (requestId: string, detail: JoinRequestDetail | null) =>
     setDialog((current) =>
@@ -148,7 +133,7 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
 
   const invite = async (invitees: Invitee[]) => {
     // Errors (e.g. the free edition's refusal) stay in the dialog that asked.
-    const result = await api.post<InviteResult>('/api/invitations', { invitees, language: locale });
+    const result = await users.invite(invitees, locale);
     const parts = [t('users.invited', { count: String(result.invited.length) })];
     if (result.skipped.length > 0) {
       const list = result.skipped.map((s) => t(`users.skip.${s.reason}`, { email: s.email })).join(', ');
@@ -161,7 +146,7 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
 
   const approve = async (request: JoinRequest, profileId: string) => {
     try {
-      await api.post(`/api/join-requests/${request.id}/approve`, { profileId });
+      await users.approve(request.id, profileId);
     } finally {
       await reload();
     }
@@ -206,210 +191,67 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
       <ErrorBar message={action.error ?? loadError} />
 
       <div className="tandem-groups">
-        <section className="tandem-group" aria-label={t('users.requests')}>
-          <Subtitle2 as="h2">{t('users.requests')}</Subtitle2>
-          {data.requests.length === 0 ? (
-            <Text>{t('users.none')}</Text>
-          ) : (
-            <ul className="tandem-list" aria-label={t('users.requests')}>
-              {data.requests.map((r) => (
-                <li key={r.id} className="tandem-row">
-                  <span className="tandem-person">
-                    <Text weight="semibold">{r.displayName}</Text>
-                    <Text size={200}>{r.email}</Text>
-                    {r.message && (
-                      <Text size={200} italic>
-                        {r.message}
-                      </Text>
-                    )}
-                  </span>
-                  <span className="tandem-row-actions">
-                    <Button
-                      appearance="primary"
-                      size="small"
-                      aria-label={`${t('users.approve')}: ${r.displayName}`}
-                      onClick={() =>
-                        setDialog({
-                          kind: 'approve',
-                          requestId: r.id,
-                          detail: { ...r, status: 'pending', decidedAt: null, decidedBy: null },
-                        })
-                      }
-                    >
-                      {t('users.approve')}
-                    </Button>
-                    <Button
-                      size="small"
-                      disabled={action.busy}
-                      aria-label={`${t('users.reject')}: ${r.displayName}`}
-                      onClick={() =>
-                        confirm({
-                          title: t('users.reject.title', { name: r.displayName }),
-                          body: t('users.reject.body', { name: r.displayName }),
-                          confirmLabel: t('users.reject'),
-                          work: () => api.post(`/api/join-requests/${r.id}/reject`),
-                          done: t('users.rejected', { name: r.displayName }),
-                        })
-                      }
-                    >
-                      {t('users.reject')}
-                    </Button>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-
-        <section className="tandem-group" aria-label={t('users.invitations')}>
-          <Subtitle2 as="h2">{t('users.invitations')}</Subtitle2>
-          {data.invitations.length === 0 ? (
-            <Text>{t('users.none')}</Text>
-          ) : (
-            <ul className="tandem-list" aria-label={t('users.invitations')}>
-              {data.invitations.map((i) => (
-                <li key={i.id} className="tandem-row">
-                  <span className="tandem-person">
-                    <Text weight="semibold">{i.displayName ?? i.email}</Text>
-                    {i.displayName && <Text size={200}>{i.email}</Text>}
-                    <Text size={200}>
-                      {t('users.invitation.sent', { date: formatDate(locale, i.sentAt) })}
-                      {' · '}
-                      {i.expired
-                        ? t('users.invitation.expired')
-                        : t('users.invitation.expires', { date: formatDate(locale, i.expiresAt) })}
-                    </Text>
-                  </span>
-                  <span className="tandem-row-actions">
-                    <Button
-                      size="small"
-                      disabled={action.busy || free}
-                      aria-label={`${t('users.resend')}: ${i.email}`}
-                      onClick={() =>
-                        void act(
-                          () => api.post(`/api/invitations/${i.id}/resend`),
-                          t('users.resent', { email: i.email }),
-                        )
-                      }
-                    >
-                      {t('users.resend')}
-                    </Button>
-                    <Button
-                      size="small"
-                      disabled={action.busy}
-                      aria-label={`${t('users.revoke')}: ${i.email}`}
-                      onClick={() =>
-                        confirm({
-                          title: t('users.revoke.title', { email: i.email }),
-                          body: t('users.revoke.body', { email: i.email }),
-                          confirmLabel: t('users.revoke'),
-                          work: () => api.delete(`/api/invitations/${i.id}`),
-                          done: t('users.revoked', { email: i.email }),
-                        })
-                      }
-                    >
-                      {t('users.revoke')}
-                    </Button>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-
-        <section className="tandem-group" aria-label={t('users.members')}>
-          <Subtitle2 as="h2">{t('users.members')}</Subtitle2>
-          <ul className="tandem-list" aria-label={t('users.members')}>
-            {data.members.map((m) => {
-              const self = m.id === me.user.id;
-              const locked = self || m.isSuperAdmin;
-              return (
-                <li key={m.id} className="tandem-row">
-                  <span className="tandem-person">
-                    <Text weight="semibold">
-                      {m.displayName}
-                      {self ? ` (${t('users.you')})` : ''}
-                    </Text>
-                    <Text size={200}>{m.email}</Text>
-                    <span className="tandem-badges">
-                      <Badge
-                        appearance="tint"
-                        color={m.status === 'active' ? 'success' : 'subtle'}
-                        shape="rounded"
-                      >
-                        {t(m.status === 'active' ? 'users.status.active' : 'users.status.deactivated')}
-                      </Badge>
-                      {m.isSuperAdmin && (
-                        <Badge appearance="tint" color="brand" shape="rounded">
-                          {t('users.superAdmin')}
-                        </Badge>
-                      )}
-                    </span>
-                  </span>
-                  <span className="tandem-row-actions">
-                    <Dropdown
-                      size="small"
-                      className="tandem-profile"
-                      aria-label={t('users.profileOf', { name: m.displayName })}
-                      value={profileName(t, m.profile.name)}
-                      selectedOptions={[m.profile.id]}
-                      disabled={locked || action.busy}
-                      onOptionSelect={(_, d) => {
-                        const profile = data.profiles.find((p) => p.id === d.optionValue);
-                        if (!profile || profile.id === m.profile.id) return;
-                        void act(
-                          () => api.patch(`/api/users/${m.id}`, { profileId: profile.id }),
-                          t('users.profileChanged', {
-                            name: m.displayName,
-                            profile: profileName(t, profile.name),
-                          }),
-                        );
-                      }}
-                    >
-                      {data.profiles.map((p) => (
-                        <Option key={p.id} value={p.id}>
-                          {profileName(t, p.name)}
-                        </Option>
-                      ))}
-                    </Dropdown>
-                    {m.status === 'active' ? (
-                      <Button
-                        size="small"
-                        disabled={locked || action.busy}
-                        aria-label={`${t('users.deactivate')}: ${m.displayName}`}
-                        onClick={() =>
-                          confirm({
-                            title: t('users.deactivate.title', { name: m.displayName }),
-                            body: t('users.deactivate.body', { name: m.displayName }),
-                            confirmLabel: t('users.deactivate'),
-                            work: () => api.post(`/api/users/${m.id}/deactivate`),
-                            done: t('users.deactivated', { name: m.displayName }),
-                          })
-                        }
-                      >
-                        {t('users.deactivate')}
-                      </Button>
-                    ) : (
-                      <Button
-                        size="small"
-                        disabled={action.busy}
-                        aria-label={`${t('users.reactivate')}: ${m.displayName}`}
-                        onClick={() =>
-                          void act(
-                            () => api.post(`/api/users/${m.id}/reactivate`),
-                            t('users.reactivated', { name: m.displayName }),
-                          )
-                        }
-                      >
-                        {t('users.reactivate')}
-                      </Button>
-                    )}
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
-        </section>
+        <JoinRequestsList
+          requests={data.requests}
+          busy={action.busy}
+          onApprove={(r) =>
+            setDialog({
+              kind: 'approve',
+              requestId: r.id,
+              detail: { ...r, status: 'pending', decidedAt: null, decidedBy: null },
+            })
+          }
+          onReject={(r) =>
+            confirm({
+              title: t('users.reject.title', { name: r.displayName }),
+              body: t('users.reject.body', { name: r.displayName }),
+              confirmLabel: t('users.reject'),
+              work: () => users.reject(r.id),
+              done: t('users.rejected', { name: r.displayName }),
+            })
+          }
+        />
+        <InvitationsList
+          invitations={data.invitations}
+          busy={action.busy}
+          free={free}
+          onResend={(i) =>
+            void act(() => users.resendInvitation(i.id), t('users.resent', { email: i.email }))
+          }
+          onRevoke={(i) =>
+            confirm({
+              title: t('users.revoke.title', { email: i.email }),
+              body: t('users.revoke.body', { email: i.email }),
+              confirmLabel: t('users.revoke'),
+              work: () => users.revokeInvitation(i.id),
+              done: t('users.revoked', { email: i.email }),
+            })
+          }
+        />
+        <MembersList
+          members={data.members}
+          profiles={data.profiles}
+          selfId={me.user.id}
+          busy={action.busy}
+          onProfile={(m, profile) =>
+            void act(
+              () => users.setProfile(m.id, profile.id),
+              t('users.profileChanged', { name: m.displayName, profile: profileName(t, profile.name) }),
+            )
+          }
+          onDeactivate={(m) =>
+            confirm({
+              title: t('users.deactivate.title', { name: m.displayName }),
+              body: t('users.deactivate.body', { name: m.displayName }),
+              confirmLabel: t('users.deactivate'),
+              work: () => users.deactivate(m.id),
+              done: t('users.deactivated', { name: m.displayName }),
+            })
+          }
+          onReactivate={(m) =>
+            void act(() => users.reactivate(m.id), t('users.reactivated', { name: m.displayName }))
+          }
+        />
       </div>
 
       {dialog?.kind === 'picker' && (

@@ -1,14 +1,6 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-} from '@fluentui/react-components';
 import type { SyncResource } from '../../../sync/model';
 import { useIntegrationT } from '../../integration-i18n';
+import { ConfirmDialog } from '../confirm-dialog';
 
 /** Turning a sync off removes the Tandem calendar or folder from Outlook: ask first, say the CRM keeps all. */
 export function ConfirmDeactivateDialog({
@@ -21,40 +13,17 @@ export function ConfirmDeactivateDialog({
   onCancel: () => void;
 }) {
   const ti = useIntegrationT();
+  const calendar = resource === 'calendar';
   return (
-    <Dialog
+    <ConfirmDialog
       open={resource !== null}
-      modalType="alert"
-      onOpenChange={(_, data) => {
-        if (!data.open) onCancel();
-      }}
+      title={ti(calendar ? 'integration.confirm.calendar.title' : 'integration.confirm.contacts.title')}
+      confirmLabel={ti('integration.confirm.turnOff')}
+      cancelLabel={ti('integration.confirm.keep')}
+      onConfirm={() => resource && onConfirm(resource)}
+      onCancel={onCancel}
     >
-      <DialogSurface>
-        {resource && (
-          <DialogBody>
-            <DialogTitle>
-              {ti(
-                resource === 'calendar'
-                  ? 'integration.confirm.calendar.title'
-                  : 'integration.confirm.contacts.title',
-              )}
-            </DialogTitle>
-            <DialogContent>
-              {ti(
-                resource === 'calendar'
-                  ? 'integration.confirm.calendar.body'
-                  : 'integration.confirm.contacts.body',
-              )}
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="primary" onClick={() => onConfirm(resource)}>
-                {ti('integration.confirm.turnOff')}
-              </Button>
-              <Button onClick={onCancel}>{ti('integration.confirm.keep')}</Button>
-            </DialogActions>
-          </DialogBody>
-        )}
-      </DialogSurface>
-    </Dialog>
+      {ti(calendar ? 'integration.confirm.calendar.body' : 'integration.confirm.contacts.body')}
+    </ConfirmDialog>
   );
 }

@@ -1,17 +1,8 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  makeStyles,
-  Text,
-} from '@fluentui/react-components';
+import { makeStyles, Text } from '@fluentui/react-components';
 import type { SyncResource } from '../../../sync/model';
 import { useIntegrationT } from '../../integration-i18n';
 import type { MassDeleteRefusal } from '../../sync-views';
+import { ConfirmDialog } from '../confirm-dialog';
 
 export interface PendingDeletes {
   resource: SyncResource;
@@ -39,36 +30,28 @@ export function ConfirmDeletesDialog({
 }) {
   const ti = useIntegrationT();
   return (
-    <Dialog
+    <ConfirmDialog
       open={pending !== null}
-      modalType="alert"
-      onOpenChange={(_, data) => {
-        if (!data.open) onCancel();
-      }}
+      title={
+        pending
+          ? ti(`integration.deletes.title.${pending.resource}`, {
+              total: pending.refusal.deletions.crm + pending.refusal.deletions.graph,
+              linked: pending.refusal.linked,
+            })
+          : ''
+      }
+      confirmLabel={ti('integration.deletes.confirm')}
+      cancelLabel={ti('integration.deletes.cancel')}
+      onConfirm={() => pending && onConfirm(pending)}
+      onCancel={onCancel}
     >
-      <DialogSurface>
-        {pending && (
-          <DialogBody>
-            <DialogTitle>
-              {ti(`integration.deletes.title.${pending.resource}`, {
-                total: pending.refusal.deletions.crm + pending.refusal.deletions.graph,
-                linked: pending.refusal.linked,
-              })}
-            </DialogTitle>
-            <DialogContent className="tandem-dialog-content">
-              <DeletionsList {...pending} />
-              <Text as="p">{ti('integration.deletes.rest')}</Text>
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="primary" onClick={() => onConfirm(pending)}>
-                {ti('integration.deletes.confirm')}
-              </Button>
-              <Button onClick={onCancel}>{ti('integration.deletes.cancel')}</Button>
-            </DialogActions>
-          </DialogBody>
-        )}
-      </DialogSurface>
-    </Dialog>
+      {pending && (
+        <>
+          <DeletionsList {...pending} />
+          <Text as="p">{ti('integration.deletes.rest')}</Text>
+        </>
+      )}
+    </ConfirmDialog>
   );
 }
 

@@ -1,24 +1,11 @@
-import {
-  Badge,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Field,
-  Select,
-  Spinner,
-  Text,
-  Title3,
-} from '@fluentui/react-components';
+import { Badge, Button, Field, Select, Spinner, Text, Title3 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { graphTargetsFor, type ContactFieldMapping } from '../../../domain/contact-field-mapping';
 import { ApiError } from '../../api-client';
 import { describeError, useLocale, useT } from '../../i18n';
 import { useIntegrationT } from '../../integration-i18n';
 import type { ContactMappingView, SyncController } from '../../sync-views';
+import { ConfirmDialog } from '../confirm-dialog';
 import { ErrorBar } from '../error-bar';
 import { Notice } from './notice';
 
@@ -172,34 +159,19 @@ export function FieldMappingEditor({
           {ti('integration.mapping.reset')}
         </Button>
       </div>
-      <Dialog
+      <ConfirmDialog
         open={confirmingEmpty}
-        modalType="alert"
-        onOpenChange={(_, data) => {
-          if (!data.open) setConfirmingEmpty(false);
+        title={ti('integration.mapping.emptyTitle')}
+        confirmLabel={ti('integration.mapping.emptySave')}
+        cancelLabel={ti('integration.mapping.emptyCancel')}
+        onConfirm={() => {
+          setConfirmingEmpty(false);
+          void save();
         }}
+        onCancel={() => setConfirmingEmpty(false)}
       >
-        <DialogSurface>
-          <DialogBody>
-            <DialogTitle>{ti('integration.mapping.emptyTitle')}</DialogTitle>
-            <DialogContent>{ti('integration.mapping.emptyBody')}</DialogContent>
-            <DialogActions>
-              <Button
-                appearance="primary"
-                onClick={() => {
-                  setConfirmingEmpty(false);
-                  void save();
-                }}
-              >
-                {ti('integration.mapping.emptySave')}
-              </Button>
-              <Button onClick={() => setConfirmingEmpty(false)}>
-                {ti('integration.mapping.emptyCancel')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </DialogSurface>
-      </Dialog>
+        {ti('integration.mapping.emptyBody')}
+      </ConfirmDialog>
     </section>
   );
 }
