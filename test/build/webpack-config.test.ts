@@ -2,10 +2,17 @@ import path from 'node:path';
 
 // The build configuration itself: which office.js each kind of build's pages load, and what it emits.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const configure = require(path.resolve(__dirname, '../../webpack.config.js')) as (
+const configureAll = require(path.resolve(__dirname, '../../webpack.config.js')) as (
   env: Record<string, unknown>,
   argv: { mode: string },
-) => { plugins: object[]; devtool: unknown; optimization: { minimize: boolean } };
+) => { name: string; plugins: object[]; devtool: unknown; optimization: { minimize: boolean } }[];
+
+/** The add-in's build (the configuration also builds the sandbox's Outlook view, which only the sandbox serves). */
+function configure(env: Record<string, unknown>, argv: { mode: string }) {
+  const addIn = configureAll(env, argv).find((c) => c.name === 'add-in');
+  if (!addIn) throw new Error('webpack.config.js has no add-in build');
+  return addIn;
+}
 
 const CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
 
