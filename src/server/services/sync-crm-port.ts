@@ -507,7 +507,7 @@ export class DbCrmPort implements CrmPort {
 }
 
 /** Imports and migrations stay out of the sync unless a mass update touched them. */
-function eligible(record: CrmRecord): boolean {
+export function eligible(record: CrmRecord): boolean {
   return !['import', 'migration'].includes(record.origin) || record.massUpdatedAt !== null;
 }
 

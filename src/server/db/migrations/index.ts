@@ -3,6 +3,7 @@ import * as initial from './001-initial';
 import * as onboarding from './002-onboarding';
 import * as sync from './003-sync';
 import * as proofsAndLimits from './004-proofs-and-limits';
+import * as contactSearch from './007-contact-search';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002-onboarding': onboarding,
   '003-sync': sync,
   '004-proofs-and-limits': proofsAndLimits,
+  '007-contact-search': contactSearch,
 };
