@@ -10,6 +10,7 @@ import {
   Dropdown,
   Field,
   Input,
+  mergeClasses,
   MessageBar,
   MessageBarBody,
   Option,
@@ -238,7 +239,7 @@ export function ContactList({
             return (
               <li
                 key={item.key}
-                className={`${styles.row} ${c && c.id === selectedId ? styles.rowActive : ''}`}
+                className={mergeClasses(styles.row, c && c.id === selectedId && styles.rowActive)}
                 style={{ top: item.start, height: item.size }}
                 aria-setsize={total}
                 aria-posinset={item.index + 1}
@@ -254,7 +255,7 @@ export function ContactList({
                       <Text weight="semibold" className={styles.ellipsis}>
                         {contactName(c) || wt('contacts.unnamed')}
                       </Text>
-                      <Text size={200} className={`${styles.ellipsis} ${styles.secondary}`}>
+                      <Text size={200} className={mergeClasses(styles.ellipsis, styles.secondary)}>
                         {[c.email, c.accountName].filter(Boolean).join(' · ')}
                       </Text>
                     </button>

@@ -1,4 +1,4 @@
-import { MessageBar, MessageBarBody, Link } from '@fluentui/react-components';
+import { Link, mergeClasses, MessageBar, MessageBarBody } from '@fluentui/react-components';
 import { useCallback, useMemo, useState } from 'react';
 import type { Contact } from '../../domain/contact';
 import type { Api } from '../api-client';
@@ -94,8 +94,8 @@ export function ContactsWorkspace({ api }: { api: Api }) {
   })();
 
   return (
-    <div className={`tandem-workspace ${styles.root}`}>
-      <div className={`${styles.pane} ${side ? styles.hiddenWhenNarrow : ''}`}>
+    <div className={mergeClasses('tandem-workspace', styles.root)}>
+      <div className={mergeClasses(styles.pane, side !== null && styles.hiddenWhenNarrow)}>
         {notice && (
           <MessageBar intent="success">
             <MessageBarBody>
