@@ -39,19 +39,26 @@ export class ApiClient {
     return this.request<T>('POST', path, body ?? {});
   }
 
-  patch<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PATCH', path, body);
+  /** `headers` carries e.g. `If-Match` with the version the caller last saw. */
+  patch<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>('PATCH', path, body, headers);
   }
 
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
+  delete<T>(path: string, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>('DELETE', path, undefined, headers);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
     const token = await this.accounts.getToken('crm');
     const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
       method,
       headers: {
+        ...extraHeaders,
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },

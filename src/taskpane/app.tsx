@@ -30,6 +30,7 @@ const OnboardingScreen = lazy(() =>
   import('./screens/onboarding-screen').then((m) => ({ default: m.OnboardingScreen })),
 );
 const UsersScreen = lazy(() => import('./screens/users-screen').then((m) => ({ default: m.UsersScreen })));
+const ContactsWorkspace = lazy(() => import('./workspace/contacts-workspace'));
 const IntegrationScreen = lazy(() =>
   import('./screens/integration-screen').then((m) => ({ default: m.IntegrationScreen })),
 );
@@ -204,10 +205,16 @@ function Shell({
             }}
           >
             <Tab value="account">{t('nav.account')}</Tab>
+            <Tab value="contacts">{t('nav.contacts')}</Tab>
             {sync && <Tab value="integration">{t('nav.integration')}</Tab>}
             {canManageUsers && <Tab value="users">{t('nav.users')}</Tab>}
           </TabList>
           {current === 'account' && <AccountScreen me={state.me} display={display} onSignOut={signOut} />}
+          {current === 'contacts' && (
+            <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
+              <ContactsWorkspace api={api} />
+            </Suspense>
+          )}
           {current === 'integration' && sync && (
             <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
               <IntegrationScreen controller={sync} />

@@ -1,11 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type TObject, type TProperties } from 'typebox';
+import type { Contact } from '../../domain/contact';
+import { ContactQuery, type ContactPage } from '../../domain/contact-list';
 import { RESOURCES, type Resource } from '../../domain/record';
+import type { Actor } from '../auth/permissions';
 import { badRequest, refuseRepeats } from '../errors';
 import { actorOf } from '../plugins/auth';
 import type { CrmRecord, Fields, RecordService } from '../services/record-service';
 import { RESOURCE_DEFINITIONS } from '../services/resources';
+import { eligible } from '../services/sync-crm-port';
 
 const Uuid = Type.String({ format: 'uuid' });
 const IdParams = Type.Object({ id: Uuid });
@@ -62,12 +66,16 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordServic
               cursor: Type.Optional(Uuid),
               owner: Owner,
               deleted: Type.Boolean({ default: false }),
+              ...(resource === 'contacts' ? ContactQuery.properties : {}),
             },
             { additionalProperties: false },
           ),
         },
       },
       async (request) => {
+        const query = request.query as ListQuery;
+        if (resource === 'contacts' && isContactQuery(query))
+          return contactPage(records, actorOf(request), query);
         const { limit, cursor, owner, deleted } = request.query;
         return records.list(actorOf(request), resource, { limit, cursor, owner, deleted });
       },
@@ -165,6 +173,8 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordServic
     );
   }
 
+  registerContactWorkspaceRoutes(app, records);
+
   api.get(
     '/api/changes',
     {
@@ -185,6 +195,55 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordServic
       return records.changes(actorOf(request), resource, cursor, limit, owner);
     },
   );
+}
+
+type ListQuery = { limit: number; cursor?: string; owner: string; deleted: boolean } & ContactQuery;
+
+/** Asking for a search, an order or an offset switches `GET /api/contacts` to offset pages with a total. */
+function isContactQuery(query: ListQuery): boolean {
+  return query.q !== undefined || query.sort !== undefined || query.offset !== undefined;
+}
+
+async function contactPage(records: RecordService, actor: Actor, query: ListQuery): Promise<ContactPage> {
+  if (query.cursor !== undefined)
+    throw badRequest('querystring.cursor cannot be used with q, sort or offset.');
+  const offset = query.offset ?? 0;
+  const { items, total } = await records.searchContacts(actor, { ...query, offset });
+  const statuses = await records.contactSyncStatuses(actor, items, eligible);
+  return {
+    items: items.map((item) => ({
+      ...(item as Contact),
+      sync: statuses.get(item.id) ?? { state: 'not_synced' },
+    })),
+    total,
+    offset,
+    nextOffset: offset + items.length < total ? offset + items.length : null,
+    nextCursor: null,
+  };
+}
+
+/**
+ * What the contacts workspace needs beyond the shared record routes: a contact's sync status, the
+ * members whose contacts the caller may list, and deleting a contact in the recycle bin for good.
+ */
+function registerContactWorkspaceRoutes(app: FastifyInstance, records: RecordService): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  api.get('/api/contacts/:id/sync-status', { schema: { params: IdParams } }, async (request) => {
+    const actor = actorOf(request);
+    const contact = await records.get(actor, 'contacts', request.params.id);
+    const statuses = await records.contactSyncStatuses(actor, [contact], eligible);
+    return statuses.get(contact.id);
+  });
+
+  api.get('/api/contacts/owners', async (request) => ({
+    items: await records.contactOwners(actorOf(request)),
+  }));
+
+  api.delete('/api/contacts/:id/purge', { schema: { params: IdParams } }, async (request, reply) => {
+    await records.purge(actorOf(request), 'contacts', request.params.id);
+    return reply.status(204).send();
+  });
 }
 
 function sendRecord(reply: FastifyReply, record: CrmRecord): FastifyReply {

@@ -3,7 +3,9 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Origin, RecordMeta, Resource } from '../../domain/record';
 import type { Database } from '../db/schema';
 import { hasPermission, type Actor } from '../auth/permissions';
-import { badRequest, forbidden, notFound, preconditionFailed } from '../errors';
+import type { ContactSort, ContactSyncStatus } from '../../domain/contact-list';
+import { CONTACT_NAME_KEY } from '../db/migrations/007-contact-search';
+import { badRequest, conflict, forbidden, notFound, preconditionFailed } from '../errors';
 import { allocateSeq } from './change-sequence';
 import { announceRecordsWritten } from './record-events';
 import { RESOURCE_DEFINITIONS, type ResourceDefinition } from './resources';
@@ -23,6 +25,16 @@ export interface ListOptions {
   /** `me`, `all` (needs view-all) or a user id. */
   owner: string;
   deleted: boolean;
+}
+
+export interface ContactSearch {
+  limit: number;
+  offset: number;
+  owner: string;
+  deleted: boolean;
+  q?: string | undefined;
+  sort?: ContactSort | undefined;
+  dir?: 'asc' | 'desc' | undefined;
 }
 
 export interface Page<T> {
@@ -311,6 +323,162 @@ export class RecordService {
     };
   }
 
+  /**
+   * The contacts list of the workspace: a page at an offset with the total, searched by the start of
+   * a first or last name, email or company (every word must match one of them), in a chosen order.
+   * Each searched field and the name order have an index (migration 007-contact-search).
+   */
+  async searchContacts(actor: Actor, options: ContactSearch): Promise<{ items: CrmRecord[]; total: number }> {
+    let query = this.db
+      .selectFrom('contacts')
+      .where('org_id', '=', actor.orgId)
+      .where('deleted_at', options.deleted ? 'is not' : 'is', null);
+    const owner = this.ownerFilter(actor, options.owner);
+    if (owner) query = query.where('owner_id', '=', owner);
+    for (const word of searchWords(options.q)) {
+      const prefix = `${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where(
+        sql<boolean>`(${sql.join(
+          SEARCHED_KEYS.map((key) => sql`lower(data->>${sql.lit(key)}) like ${prefix}`),
+          sql` or `,
+        )})`,
+      );
+    }
+    const counted = await query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const desc = options.dir === 'desc';
+    let page = query.selectAll();
+    for (const key of sortKeys(options.sort ?? 'name', options.deleted)) {
+      page = page.orderBy(key, desc ? 'desc' : 'asc');
+    }
+    const rows = await page
+      .orderBy('id', desc ? 'desc' : 'asc')
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute();
+    return { items: rows.map(toRecord), total: Number(counted.n) };
+  }
+
+  /**
+   * Deletes a record in the recycle bin for good (its owner, or with "modify all records"). Refused
+   * while a sync link still points at it: its deletion has not reached Outlook yet.
+   */
+  async purge(actor: Actor, resource: Resource, id: string): Promise<void> {
+    const def = RESOURCE_DEFINITIONS[resource];
+    await this.transact(async (trx) => {
+      const row = await this.findModifiable(trx, actor, def, id);
+      if (!row.deleted_at) {
+        throw conflict(`Only a ${def.label.toLowerCase()} in the recycle bin can be deleted for good.`);
+      }
+      const linked = await trx
+        .selectFrom('sync_links')
+        .select('crm_id')
+        .where('org_id', '=', actor.orgId)
+        .where('resource', '=', resource)
+        .where('crm_id', '=', id)
+        .executeTakeFirst();
+      if (linked) {
+        throw conflict(
+          `The ${def.label.toLowerCase()} is still in an Outlook mailbox: it can be deleted for good once the next sync has removed it there.`,
+        );
+      }
+      await trx.deleteFrom('conflicts').where('org_id', '=', actor.orgId).where('crm_id', '=', id).execute();
+      await trx.deleteFrom(table(def)).where('org_id', '=', actor.orgId).where('id', '=', id).execute();
+    });
+  }
+
+  /**
+   * Where each contact stands with the caller's Outlook. `eligible` is the sync's own rule for which
+   * records may sync at all (passed in so the rule is written once, next to the sync port).
+   */
+  async contactSyncStatuses(
+    actor: Actor,
+    records: readonly CrmRecord[],
+    eligible: (record: CrmRecord) => boolean,
+  ): Promise<Map<string, ContactSyncStatus>> {
+    const out = new Map<string, ContactSyncStatus>();
+    const mine = records.filter((r) => r.ownerId === actor.userId && !r.deletedAt).map((r) => r.id);
+    const forMe = (rows: { crm_id: string }[]) => new Set(rows.map((r) => r.crm_id));
+    const state = await this.db
+      .selectFrom('sync_state')
+      .select(['enabled', 'initial_done', 'crm_cursor'])
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', actor.userId)
+      .where('resource', '=', 'contacts')
+      .executeTakeFirst();
+    const [linked, pending, conflicted, seqs] =
+      mine.length === 0
+        ? [new Set<string>(), new Set<string>(), new Set<string>(), new Map<string, number>()]
+        : await Promise.all([
+            this.db
+              .selectFrom('sync_links')
+              .select('crm_id')
+              .where('org_id', '=', actor.orgId)
+              .where('user_id', '=', actor.userId)
+              .where('resource', '=', 'contacts')
+              .where('crm_id', 'in', mine)
+              .execute()
+              .then(forMe),
+            this.db
+              .selectFrom('sync_pending')
+              .select('crm_id')
+              .where('org_id', '=', actor.orgId)
+              .where('user_id', '=', actor.userId)
+              .where('resource', '=', 'contacts')
+              .where('crm_id', 'in', mine)
+              .execute()
+              .then(forMe),
+            this.db
+              .selectFrom('conflicts')
+              .select('crm_id')
+              .where('org_id', '=', actor.orgId)
+              .where('user_id', '=', actor.userId)
+              .where('resource', '=', 'contacts')
+              .where('crm_id', 'in', mine)
+              .where('resolved_at', 'is', null)
+              .execute()
+              .then(forMe),
+            this.db
+              .selectFrom('contacts')
+              .select(['id', 'seq'])
+              .where('org_id', '=', actor.orgId)
+              .where('id', 'in', mine)
+              .execute()
+              .then((rows) => new Map(rows.map((r) => [r.id, Number(r.seq)]))),
+          ]);
+    const cursor = state?.crm_cursor && /^\d+$/.test(state.crm_cursor) ? Number(state.crm_cursor) : 0;
+    for (const record of records) {
+      out.set(
+        record.id,
+        ((): ContactSyncStatus => {
+          if (record.deletedAt) return { state: 'not_synced', reason: 'deleted' };
+          if (record.ownerId !== actor.userId) return { state: 'not_synced', reason: 'not_yours' };
+          if (!eligible(record)) return { state: 'not_synced', reason: 'imported' };
+          if (!state?.enabled) return { state: 'not_synced', reason: 'sync_off' };
+          if (linked.has(record.id)) return { state: conflicted.has(record.id) ? 'conflict' : 'synced' };
+          if (pending.has(record.id) || !state.initial_done) return { state: 'waiting' };
+          // Changed since the last run read the CRM: the next run sends it.
+          if ((seqs.get(record.id) ?? 0) > cursor) return { state: 'waiting' };
+          return { state: 'not_synced', reason: 'beyond_cap' };
+        })(),
+      );
+    }
+    return out;
+  }
+
+  /** Whose contacts the caller may list: everyone active with "view all records", else only themselves. */
+  async contactOwners(actor: Actor): Promise<{ id: string; displayName: string; email: string }[]> {
+    let query = this.db
+      .selectFrom('users')
+      .select(['id', 'display_name', 'email'])
+      .where('org_id', '=', actor.orgId)
+      .where('status', '=', 'active')
+      .orderBy('display_name')
+      .orderBy('id');
+    if (!hasPermission(actor, 'view_all_records')) query = query.where('id', '=', actor.userId);
+    const rows = await query.limit(500).execute();
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
+  }
+
   /** Records of other owners are visible with "view all records"; owners always see their own. */
   private ownerFilter(actor: Actor, owner: string): string | undefined {
     if (owner === 'me') return actor.userId;
@@ -405,6 +573,30 @@ export class RecordService {
         if (!customValueFits(type, value)) throw badRequest(`custom.${key} must be a ${type}.`);
       }
     }
+  }
+}
+
+/** The contact fields the list searches, each with its own index. */
+const SEARCHED_KEYS = ['firstName', 'lastName', 'email', 'accountName'] as const;
+
+/** Up to five lower-cased words of a search text. */
+function searchWords(q: string | undefined): string[] {
+  return (q ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+}
+
+function sortKeys(sort: ContactSort, deleted: boolean) {
+  const name = sql.raw(CONTACT_NAME_KEY);
+  switch (sort) {
+    case 'company':
+      return [sql`lower(coalesce(data->>'accountName', ''))`, name];
+    case 'email':
+      return [sql`lower(coalesce(data->>'email', ''))`];
+    case 'updated':
+      return [sql`${sql.ref(deleted ? 'deleted_at' : 'updated_at')}`];
+    case 'created':
+      return [sql`created_at`];
+    default:
+      return [name];
   }
 }
 
