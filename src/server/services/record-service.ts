@@ -364,7 +364,7 @@ export class RecordService {
    */
   async purge(actor: Actor, resource: Resource, id: string): Promise<void> {
     const def = RESOURCE_DEFINITIONS[resource];
-    await this.transact(async (trx) => {
+    await this.transact(actor, resource, async (trx) => {
       const row = await this.findModifiable(trx, actor, def, id);
       if (!row.deleted_at) {
         throw conflict(`Only a ${def.label.toLowerCase()} in the recycle bin can be deleted for good.`);
