@@ -45,6 +45,7 @@ export function aStatus(overrides: Partial<ResourceStatus> = {}): ResourceStatus
     lastRun: null,
     openConflicts: 0,
     importedNotSynced: 0,
+    health: null,
     ...overrides,
   };
 }
