@@ -29,6 +29,7 @@ import { ConfirmDialog } from './confirm-dialog';
 import { ErrorBar } from './error-bar';
 import { NewUserDialog } from './new-user-dialog';
 import { UserPickerDialog, type KnownPerson } from './user-picker-dialog';
+import { UsersSyncHealth } from './users-sync-health';
 
 export interface UsersScreenProps {
   api: Api;
@@ -410,6 +411,8 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
             })}
           </ul>
         </section>
+
+        <UsersSyncHealth api={api} />
       </div>
 
       {dialog?.kind === 'picker' && (
