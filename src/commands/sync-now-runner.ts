@@ -40,6 +40,8 @@ const TEXT = {
     contacts: 'Contacts',
     changes: '{count} changes',
     upToDate: 'up to date',
+    onServer: 'synced by the server',
+    serverWaiting: 'the server syncs it shortly',
     refused: 'stopped by the safety check, open Tandem',
     partial: '{count} failed, retried next time',
     busy: 'another sync is running',
@@ -51,6 +53,8 @@ const TEXT = {
     contacts: 'Contactos',
     changes: '{count} cambios',
     upToDate: 'al día',
+    onServer: 'sincronizado por el servidor',
+    serverWaiting: 'el servidor lo sincroniza en breve',
     refused: 'detenida por la comprobación de seguridad, abre Tandem',
     partial: '{count} con errores, se reintentan',
     busy: 'ya hay otra sincronización en curso',
@@ -89,6 +93,8 @@ function describe(
     const busy = result.error instanceof Error && result.error.name === 'SyncBusyError';
     return `${name}: ${busy ? text.busy : text.failed}`;
   }
+  if ('serverRun' in result)
+    return `${name}: ${result.serverRun.state === 'done' ? text.onServer : text.serverWaiting}`;
   const { run } = result;
   if (run.outcome === 'refused') return `${name}: ${text.refused}`;
   const changes = Object.values(run.applied).reduce((sum, n) => sum + (n ?? 0), 0);

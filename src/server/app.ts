@@ -9,10 +9,12 @@ import { registerAccountRoutes } from './routes/account';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
 import { registerSyncRoutes } from './routes/sync';
+import { registerSyncHealthRoutes } from './routes/sync-health';
 import { registerUserRoutes } from './routes/users';
 import { OnboardingService } from './services/onboarding-service';
 import { onboardingSettings, type OnboardingSettings } from './services/onboarding-settings';
 import { RecordService } from './services/record-service';
+import { LateServerSyncAccess } from './services/sync-health';
 import { UserAdminService } from './services/user-admin-service';
 
 export interface RouteSummary {
@@ -42,6 +44,8 @@ export interface AppOptions {
   onboarding?: Partial<OnboardingSettings>;
   /** Additions to the pages' Content-Security-Policy. */
   securityHeaders?: SecurityHeaderOptions;
+  /** Background sync's queue and tokens for "Sync now" and reconnecting (set once it has started). */
+  serverSync?: LateServerSyncAccess;
 }
 
 /** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
@@ -71,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerAccountRoutes(api, options.store.db);
     registerRecordRoutes(api, new RecordService(options.store.db));
     registerSyncRoutes(api, options.store.db);
+    registerSyncHealthRoutes(api, options.store.db, options.serverSync ?? new LateServerSyncAccess());
     const settings = onboardingSettings(options.onboarding);
     registerOnboardingRoutes(api, new OnboardingService(options.store.db, settings));
     registerUserRoutes(api, new UserAdminService(options.store.db, settings));

@@ -67,6 +67,43 @@ export interface ResourceStatus {
   running: boolean;
   lastRun: LastRun | null;
   openConflicts: number;
+  /** How the server's background sync of this resource fares; null where the server never ran it. */
+  health: SyncHealthView | null;
+}
+
+/** Background sync's state: `needs_sign_in` is mended by the user opening Tandem once. */
+export type SyncHealthState = 'ok' | 'retrying' | 'needs_sign_in' | 'off';
+
+/** The server's background sync of one user's resource (`GET /api/sync`, `GET /api/sync/health`). */
+export interface SyncHealthView {
+  state: SyncHealthState;
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  /** How long the last successful run's oldest change waited for it, in milliseconds. */
+  lagMs: number | null;
+  /** Failed runs in a row. */
+  failures: number;
+  /** Why the last run failed, in the server's words; null while healthy or off. */
+  lastError: string | null;
+}
+
+/** A user of the organisation with their background sync health (the admins' "Sync health" list). */
+export interface UserSyncHealth {
+  userId: string;
+  email: string;
+  displayName: string;
+  active: boolean;
+  health: Record<SyncResource, SyncHealthView | null>;
+}
+
+/** A run asked of the server by "Sync now" (`POST /api/sync/{resource}/server-runs`). */
+export interface SyncRunView {
+  id: string;
+  resource: SyncResource;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
 export type SyncOverview = Record<SyncResource, ResourceStatus>;

@@ -15,11 +15,13 @@ import {
   type MassDeleteRefusal,
   type ProgressListener,
   type RetryNotice,
+  type ServerRunListener,
   type SyncController,
   type SyncNowResult,
   type SyncOverview,
   type SyncProgress,
   type SyncRunOptions,
+  type SyncRunView,
 } from './sync-views';
 
 export * from './sync-views';
@@ -37,6 +39,10 @@ export interface SyncControllerOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
+
+/** How often, and how long, "Sync now" follows a run made by the server. */
+const SERVER_RUN_POLL_MS = 1000;
+const SERVER_RUN_FOLLOW_MS = 5 * 60_000;
 
 /** Imported records made eligible per mass update (the records API's bulk limit). */
 const MASS_UPDATE_BATCH = 1000;
@@ -68,18 +74,55 @@ class HttpSyncController implements SyncController {
     return this.run(resource, 'sync', onProgress, options.confirmedDeletions);
   }
 
-  async syncNow(onProgress?: ProgressListener): Promise<SyncNowResult[]> {
+  async syncNow(onProgress?: ProgressListener, onServerRun?: ServerRunListener): Promise<SyncNowResult[]> {
     const overview = await this.overview();
     const results: SyncNowResult[] = [];
     for (const resource of SYNC_RESOURCES) {
       if (!overview[resource].enabled) continue;
       try {
-        results.push({ resource, run: await this.sync(resource, onProgress) });
+        const serverRun = await this.runOnServer(resource, onServerRun);
+        results.push(
+          serverRun ? { resource, serverRun } : { resource, run: await this.sync(resource, onProgress) },
+        );
       } catch (error) {
         results.push({ resource, error });
       }
     }
     return results;
+  }
+
+  async reconnect(): Promise<boolean> {
+    const answer = await this.call<{ outcome: string }>('POST', '/api/sync/reconnect', {});
+    return answer.outcome === 'reconnected';
+  }
+
+  /**
+   * Asks the server to run the sync now, and follows the run to its end; undefined when the server
+   * holds no access for the user (the run is then made here, as before).
+   */
+  private async runOnServer(
+    resource: SyncResource,
+    onServerRun?: ServerRunListener,
+  ): Promise<SyncRunView | undefined> {
+    const { runId } = await this.call<{ runId: string | null }>(
+      'POST',
+      `/api/sync/${resource}/server-runs`,
+      {},
+    );
+    if (!runId) return undefined;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    const now = this.options.now ?? Date.now;
+    const until = now() + SERVER_RUN_FOLLOW_MS;
+    for (;;) {
+      const run = await this.call<SyncRunView>('GET', `/api/sync/${resource}/server-runs/${runId}`);
+      onServerRun?.(run);
+      if (run.state === 'done') return run;
+      if (run.state === 'failed')
+        throw new SyncRunError('server', 'The server could not finish the run; it tries again by itself.');
+      // Still waiting: the background sync finishes it; the page stops watching.
+      if (now() > until) return run;
+      await sleep(SERVER_RUN_POLL_MS);
+    }
   }
 
   async deactivate(resource: SyncResource): Promise<void> {

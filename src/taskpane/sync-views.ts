@@ -8,6 +8,7 @@ import type {
   ContactMappingView,
   LastRun,
   SyncOverview,
+  SyncRunView,
   SyncTrouble,
 } from '../sync/sync-views';
 
@@ -16,9 +17,16 @@ import type {
 export type { SyncProgress };
 export * from '../sync/sync-views';
 
-/** One resource's part of "Sync now": its recorded run, or why it did not run. */
+/**
+ * One resource's part of "Sync now": its recorded run here, the run the server made for it (when the
+ * server holds the user's access), or why it did not run.
+ */
 export type SyncNowResult =
-  { resource: SyncResource; run: LastRun } | { resource: SyncResource; error: unknown };
+  | { resource: SyncResource; run: LastRun }
+  | { resource: SyncResource; serverRun: SyncRunView }
+  | { resource: SyncResource; error: unknown };
+
+export type ServerRunListener = (run: SyncRunView) => void;
 
 /**
  * Outlook failed an attempt and the Graph client waits before trying again: why, and when the next
@@ -134,8 +142,16 @@ export interface SyncController {
   activate(resource: SyncResource, onProgress?: ProgressListener): Promise<LastRun>;
   /** Runs an active sync; records the run. */
   sync(resource: SyncResource, onProgress?: ProgressListener, options?: SyncRunOptions): Promise<LastRun>;
-  /** Every enabled resource, one after the other, guarded; one failing does not stop the next. */
-  syncNow(onProgress?: ProgressListener): Promise<SyncNowResult[]>;
+  /**
+   * Every enabled resource, one after the other, guarded; one failing does not stop the next. Where
+   * the server holds the user's access it runs there (followed through `onServerRun`), else here.
+   */
+  syncNow(onProgress?: ProgressListener, onServerRun?: ServerRunListener): Promise<SyncNowResult[]>;
+  /**
+   * Tells the server the user is here: a background sync waiting for them to sign in again resumes
+   * with this session's token. Answers whether anything was reconnected.
+   */
+  reconnect(): Promise<boolean>;
   /** Removes the Tandem calendar or folder from Outlook; the CRM keeps everything. */
   deactivate(resource: SyncResource): Promise<void>;
   contactMapping(): Promise<ContactMappingView>;

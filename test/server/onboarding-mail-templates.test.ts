@@ -25,6 +25,7 @@ const params: { [K in TemplateName]: TemplateParams[K] } = {
   join_rejected: { orgName: 'Contoso' },
   association_code: { code: '042917', minutes: 15 },
   address_code: { code: '042917', minutes: 15 },
+  sync_reconnect: { orgName: 'Contoso' },
 };
 
 test.each(Object.keys(params) as TemplateName[])(

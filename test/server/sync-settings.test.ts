@@ -65,6 +65,7 @@ describe('status and last runs', () => {
         lastRun: null,
         openConflicts: 0,
         importedNotSynced: 0,
+        health: null,
       },
       contacts: {
         enabled: false,
@@ -73,6 +74,7 @@ describe('status and last runs', () => {
         lastRun: null,
         openConflicts: 0,
         importedNotSynced: 0,
+        health: null,
       },
     });
   });
@@ -100,6 +102,7 @@ describe('status and last runs', () => {
       running: false,
       openConflicts: 0,
       importedNotSynced: 0,
+      health: null,
       lastRun: {
         at: expect.any(String),
         startedAt: '2026-11-25T10:00:00.000Z',

@@ -31,6 +31,7 @@ function fakeApi() {
     .on('GET /api/profiles', { items: [manager, standard] })
     .on('GET /api/invitations', { items: [invitation] })
     .on('GET /api/join-requests', { items: [request] })
+    .on('GET /api/sync/health', { items: [] })
     .on(`GET /api/join-requests/${request.id}`, pendingDetail);
 }
 

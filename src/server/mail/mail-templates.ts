@@ -15,6 +15,8 @@ export interface TemplateParams {
   join_rejected: { orgName: string };
   association_code: { code: string; minutes: number };
   address_code: { code: string; minutes: number };
+  /** The server can no longer get Microsoft access for the user's background sync. */
+  sync_reconnect: { orgName: string };
 }
 
 export type TemplateName = keyof TemplateParams;
@@ -91,6 +93,16 @@ const en: Templates = {
       `It expires in ${p.minutes} minutes. If you did not ask for it, ignore this message.`,
     ].join('\n'),
   }),
+  sync_reconnect: (p) => ({
+    subject: `Reconnect your Outlook sync with Tandem (${p.orgName})`,
+    text: [
+      `Tandem (${p.orgName}) can no longer keep your Outlook calendar and contacts in step while you are away: Microsoft stopped accepting the sign-in the server holds for you (it expired, was revoked, or consent was withdrawn).`,
+      '',
+      'To reconnect, open Tandem once in Outlook or in the web app and sign in if asked. Nothing else is needed: the sync resumes by itself and catches up on every change.',
+      '',
+      'Until then, changes wait on both sides; nothing is lost. You get this mail at most once a day.',
+    ].join('\n'),
+  }),
 };
 
 const es: Templates = {
@@ -143,6 +155,16 @@ const es: Templates = {
       `Introduce este código en Tandem para confirmar que esta dirección de correo es tuya y aceptar tu invitación: ${p.code}`,
       '',
       `Caduca en ${p.minutes} minutos. Si no lo has pedido, ignora este mensaje.`,
+    ].join('\n'),
+  }),
+  sync_reconnect: (p) => ({
+    subject: `Vuelve a conectar tu sincronización de Outlook con Tandem (${p.orgName})`,
+    text: [
+      `Tandem (${p.orgName}) ya no puede mantener al día tu calendario y tus contactos de Outlook mientras no estás: Microsoft ha dejado de aceptar el inicio de sesión que el servidor guarda para ti (caducó, se revocó o se retiró el consentimiento).`,
+      '',
+      'Para volver a conectar, abre Tandem una vez en Outlook o en la aplicación web e inicia sesión si te lo pide. No hace falta nada más: la sincronización se reanuda sola y recupera todos los cambios.',
+      '',
+      'Mientras tanto, los cambios esperan en ambos lados; no se pierde nada. Recibes este correo como mucho una vez al día.',
     ].join('\n'),
   }),
 };

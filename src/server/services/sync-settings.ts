@@ -23,6 +23,7 @@ import { HttpError, notFound } from '../errors';
 import { RecordService, type Fields } from './record-service';
 import { crmResource } from './sync-crm-port';
 import { crmMapperFor, loadContactMapping, markRemap } from './sync-settings-port';
+import { healthOf } from './sync-health';
 
 /** Failures kept with a run's summary; the count is always exact. */
 const KEPT_FAILURES = 20;
@@ -67,6 +68,7 @@ export class SyncSettingsService {
           .executeTakeFirst(),
       ),
     );
+    const health = await healthOf(this.db, actor);
     const out = {} as Record<SyncResource, ResourceStatus>;
     for (const resource of SYNC_RESOURCES) {
       const table = crmResource(resource);
@@ -78,6 +80,7 @@ export class SyncSettingsService {
         running: row?.running ?? false,
         lastRun: status.lastRun ?? null,
         openConflicts: Number(open.find((o) => o.resource === table)?.n ?? 0),
+        health: health[resource],
         importedNotSynced: Number(imported[SYNC_RESOURCES.indexOf(resource)]?.n ?? 0),
       };
     }

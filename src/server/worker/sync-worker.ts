@@ -6,6 +6,7 @@ import type { SyncResource } from '../../sync/model';
 import { toPermissions, type Actor } from '../auth/permissions';
 import type { Database, SyncHealthState } from '../db/schema';
 import { crmResource } from '../services/sync-crm-port';
+import { mailReconnect } from '../services/sync-health';
 import { syncEngineFor } from '../services/sync-runner';
 import {
   POLL_QUEUE,
@@ -204,6 +205,12 @@ export class SyncWorker {
     lagMs?: number,
   ): Promise<void> {
     const ok = state === 'ok';
+    if (state === 'needs_sign_in')
+      await mailReconnect(this.options.db, target).catch((mailError: unknown) =>
+        this.log.warn(
+          `The reconnect mail to user ${target.userId} could not be queued: ${String(mailError)}`,
+        ),
+      );
     const values = {
       state,
       last_attempt_at: sql<Date>`now()`,

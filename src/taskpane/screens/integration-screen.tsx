@@ -3,7 +3,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SyncResource } from '../../sync/model';
 import { describeError, useT } from '../i18n';
 import { useIntegrationT } from '../integration-i18n';
-import { SYNC_RESOURCES, type SyncController, type SyncOverview, type SyncProgressView } from '../sync-views';
+import {
+  SYNC_RESOURCES,
+  type SyncController,
+  type SyncOverview,
+  type SyncProgressView,
+  type SyncRunView,
+} from '../sync-views';
 import { ErrorBar } from './error-bar';
 import { ConfirmDeactivateDialog } from './integration/confirm-deactivate-dialog';
 import { ConfirmDeletesDialog, type PendingDeletes } from './integration/confirm-deletes-dialog';
@@ -11,6 +17,7 @@ import { ConflictsList } from './integration/conflicts-list';
 import { FieldMappingEditor } from './integration/field-mapping-editor';
 import { Notice } from './integration/notice';
 import { describeSyncError, resourceName, type SyncErrorView } from './integration/sync-errors';
+import { ServerRunLine } from './integration/sync-health-view';
 import { SyncResourceCard } from './integration/sync-resource-card';
 import { TroubleBar } from './integration/sync-trouble';
 
@@ -43,6 +50,7 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
   const [overview, setOverview] = useState<SyncOverview>();
   const [loadError, setLoadError] = useState<string>();
   const [progress, setProgress] = useState<Partial<Record<SyncResource, SyncProgressView>>>({});
+  const [serverRuns, setServerRuns] = useState<Partial<Record<SyncResource, SyncRunView>>>({});
   const [working, setWorking] = useState(false);
   const [errors, setErrors] = useState<SyncErrorView[]>([]);
   const [notice, setNotice] = useState<string>();
@@ -74,6 +82,20 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // Opening the page is enough to mend a background sync waiting for the user to sign in again.
+  useEffect(() => {
+    controller.reconnect().then(
+      (reconnected) => {
+        if (reconnected && mounted.current) void reload();
+      },
+      () => undefined,
+    );
+  }, [controller, reload]);
+
+  const onServerRun = useCallback((run: SyncRunView) => {
+    if (mounted.current) setServerRuns((old) => ({ ...old, [run.resource]: run }));
+  }, []);
 
   const onProgress = useCallback((p: SyncProgressView) => {
     if (mounted.current) setProgress((old) => ({ ...old, [p.resource]: p }));
@@ -132,7 +154,8 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
   const syncNow = () =>
     work(async () => {
       try {
-        const results = await controller.syncNow(onProgress);
+        setServerRuns({});
+        const results = await controller.syncNow(onProgress, onServerRun);
         return {
           errors: results.flatMap((r) =>
             'error' in r ? [describeSyncError(t, ti, r.resource, r.error)] : [],
@@ -204,6 +227,12 @@ export function IntegrationScreen({ controller }: { controller: SyncController }
         </Button>
         {!anyEnabled && !working && <Text size={200}>{ti('integration.syncNowNothing')}</Text>}
       </div>
+      {SYNC_RESOURCES.map((resource) => {
+        const run = serverRuns[resource];
+        return run ? (
+          <ServerRunLine key={resource} run={run} resourceName={resourceName(ti, resource)} />
+        ) : null;
+      })}
       {errors.map((error) => (
         <TroubleBar key={error.message} message={error.message} details={error.details} />
       ))}

@@ -14,6 +14,7 @@ import { JoinRequestsList } from './join-requests-list';
 import { MembersList } from './members-list';
 import { NewUserDialog } from './new-user-dialog';
 import { UserPickerDialog, type KnownPerson } from './user-picker-dialog';
+import { UsersSyncHealth } from './users-sync-health';
 
 export interface UsersScreenProps {
   api: Api;
@@ -252,6 +253,7 @@ export function UsersScreen({ api, directory, me, approveRequestId, onApproveClo
             void act(() => users.reactivate(m.id), t('users.reactivated', { name: m.displayName }))
           }
         />
+        <UsersSyncHealth api={api} />
       </div>
 
       {dialog?.kind === 'picker' && (

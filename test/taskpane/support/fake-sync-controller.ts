@@ -13,6 +13,7 @@ import type {
   LastRun,
   ProgressListener,
   ResourceStatus,
+  ServerRunListener,
   SyncController,
   SyncNowResult,
   SyncOverview,
@@ -45,6 +46,7 @@ export function aStatus(overrides: Partial<ResourceStatus> = {}): ResourceStatus
     lastRun: null,
     openConflicts: 0,
     importedNotSynced: 0,
+    health: null,
     ...overrides,
   };
 }
@@ -114,13 +116,17 @@ export class FakeSyncController implements SyncController {
     },
   );
 
-  syncNow = jest.fn(async (_onProgress?: ProgressListener): Promise<SyncNowResult[]> => {
-    const out: SyncNowResult[] = [];
-    for (const resource of ['calendar', 'contacts'] as const) {
-      if (this.state[resource].enabled) out.push({ resource, run: await this.sync(resource) });
-    }
-    return out;
-  });
+  syncNow = jest.fn(
+    async (_onProgress?: ProgressListener, _onServerRun?: ServerRunListener): Promise<SyncNowResult[]> => {
+      const out: SyncNowResult[] = [];
+      for (const resource of ['calendar', 'contacts'] as const) {
+        if (this.state[resource].enabled) out.push({ resource, run: await this.sync(resource) });
+      }
+      return out;
+    },
+  );
+
+  reconnect = jest.fn(async (): Promise<boolean> => false);
 
   deactivate = jest.fn(async (resource: SyncResource): Promise<void> => {
     this.state[resource] = { ...this.state[resource], enabled: false };

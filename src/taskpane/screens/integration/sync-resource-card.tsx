@@ -3,6 +3,7 @@ import type { SyncResource } from '../../../sync/model';
 import { useIntegrationT } from '../../integration-i18n';
 import type { MassDeleteRefusal, ResourceStatus, SyncProgressView } from '../../sync-views';
 import { LastRunSummary } from './last-run-summary';
+import { SyncHealthSummary } from './sync-health-view';
 import { SyncProgressBar } from './sync-progress-bar';
 
 /**
@@ -61,6 +62,7 @@ export function SyncResourceCard({
             : {})}
         />
       )}
+      {status.enabled && <SyncHealthSummary health={status.health} />}
       {status.enabled && status.importedNotSynced > 0 && !progress && (
         <div className="tandem-imported">
           <Text size={200}>
