@@ -556,7 +556,7 @@ export function checkUniqueCommits(commits: readonly CrmCommit[], where = 'commi
 }
 
 /** Imports and migrations stay out of the sync unless a mass update touched them. */
-function eligible(record: CrmRecord): boolean {
+export function eligible(record: CrmRecord): boolean {
   return !['import', 'migration'].includes(record.origin) || record.massUpdatedAt !== null;
 }
 
