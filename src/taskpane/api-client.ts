@@ -11,6 +11,10 @@ export class ApiError extends Error {
   }
 }
 
+export interface RequestOptions {
+  ifMatch?: number;
+}
+
 /** Calls the companion API with the signed-in user's token; errors arrive as `ApiError`. */
 export class ApiClient {
   constructor(
@@ -27,21 +31,28 @@ export class ApiClient {
     return this.request<T>('POST', path, body ?? {});
   }
 
-  patch<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PATCH', path, body);
+  /** `ifMatch`: the record version last read; a stale one makes the server answer 412. */
+  patch<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PATCH', path, body, options);
   }
 
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
+  delete<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('DELETE', path, undefined, options);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { ifMatch }: RequestOptions = {},
+  ): Promise<T> {
     const token = await this.accounts.getToken('crm');
     const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(ifMatch === undefined ? {} : { 'if-match': `"${ifMatch}"` }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
