@@ -9,6 +9,7 @@ import {
   MessageBarTitle,
   Select,
   Textarea,
+  Text,
   tokens,
 } from '@fluentui/react-components';
 import { useId, useMemo, useState, type ReactNode } from 'react';
@@ -47,6 +48,8 @@ const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: '12px', maxWidth: '720px' },
   row: { display: 'flex', flexWrap: 'wrap', gap: '8px', '> *': { flex: '1 1 140px', minWidth: 0 } },
   days: { display: 'flex', flexWrap: 'wrap', columnGap: '4px' },
+  dayGroup: { border: 'none', padding: 0, margin: 0, minWidth: 0 },
+  error: { color: tokens.colorPaletteRedForeground1, fontSize: tokens.fontSizeBase200 },
   actions: { display: 'flex', flexWrap: 'wrap', gap: '8px' },
   compare: {
     borderCollapse: 'collapse',
@@ -346,7 +349,14 @@ export function EventForm({ api, target, onDone, onCancel }: EventFormProps) {
               ))}
             </Select>
           </Field>
-          <RecurrenceEditor t={t} draft={draft} set={set} fieldProps={fieldProps} styles={styles} />
+          <RecurrenceEditor
+            t={t}
+            draft={draft}
+            set={set}
+            fieldProps={fieldProps}
+            errors={errors}
+            styles={styles}
+          />
         </>
       )}
       <div className={styles.actions}>
@@ -386,12 +396,14 @@ interface RecurrenceEditorProps {
     validationMessage?: string | undefined;
     validationState: 'error' | 'none';
   };
+  errors: DraftErrors;
   styles: ReturnType<typeof useStyles>;
 }
 
 /** Daily / weekly / monthly / yearly, every N, on which days, ending never, on a date or after N times. */
-function RecurrenceEditor({ t, draft, set, fieldProps, styles }: RecurrenceEditorProps) {
+function RecurrenceEditor({ t, draft, set, fieldProps, errors, styles }: RecurrenceEditorProps) {
   const repeats = draft.repeat !== 'none';
+  const daysId = useId();
   return (
     <fieldset
       style={{ border: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: 8 }}
@@ -429,8 +441,13 @@ function RecurrenceEditor({ t, draft, set, fieldProps, styles }: RecurrenceEdito
             </Field>
           </div>
           {draft.repeat === 'weekly' && (
-            <Field label={t('form.days')} {...fieldProps('days')}>
-              <div className={styles.days} role="group" aria-label={t('form.days')}>
+            <fieldset
+              className={styles.dayGroup}
+              aria-invalid={errors.days ? true : undefined}
+              aria-describedby={errors.days ? `${daysId}-error` : undefined}
+            >
+              <legend>{t('form.days')}</legend>
+              <div className={styles.days}>
                 {DAYS_OF_WEEK.map((day, i) => (
                   <Checkbox
                     key={day}
@@ -445,7 +462,12 @@ function RecurrenceEditor({ t, draft, set, fieldProps, styles }: RecurrenceEdito
                   />
                 ))}
               </div>
-            </Field>
+              {errors.days && (
+                <Text id={`${daysId}-error`} className={styles.error}>
+                  {t(errors.days.key)}
+                </Text>
+              )}
+            </fieldset>
           )}
           {draft.ends === 'onDate' && (
             <Field label={t('form.ends.date')} required {...fieldProps('seriesEndDate')}>
