@@ -29,6 +29,7 @@ const OnboardingScreen = lazy(() =>
   import('./screens/onboarding-screen').then((m) => ({ default: m.OnboardingScreen })),
 );
 const UsersScreen = lazy(() => import('./screens/users-screen').then((m) => ({ default: m.UsersScreen })));
+const EventsWorkspace = lazy(() => import('./events').then((m) => ({ default: m.EventsWorkspace })));
 const IntegrationScreen = lazy(() =>
   import('./screens/integration-screen').then((m) => ({ default: m.IntegrationScreen })),
 );
@@ -163,10 +164,19 @@ function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppPr
             }}
           >
             <Tab value="account">{t('nav.account')}</Tab>
+            <Tab value="events">{t('nav.events')}</Tab>
             {sync && <Tab value="integration">{t('nav.integration')}</Tab>}
             {canManageUsers && <Tab value="users">{t('nav.users')}</Tab>}
           </TabList>
           {current === 'account' && <AccountScreen me={state.me} onSignOut={signOut} />}
+          {current === 'events' && (
+            <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
+              <EventsWorkspace
+                api={api}
+                canViewAll={state.me.user.permissions.includes('view_all_records')}
+              />
+            </Suspense>
+          )}
           {current === 'integration' && sync && (
             <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
               <IntegrationScreen controller={sync} />
