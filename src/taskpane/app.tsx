@@ -157,6 +157,7 @@ function Shell({ accounts, api, directory, sandbox, loadDemoUsers, sync }: AppPr
             <Title3 as="h1">{t('app.title')}</Title3>
           </header>
           <TabList
+            style={{ flexWrap: 'wrap' }}
             selectedValue={current}
             onTabSelect={(_, data) => {
               setTab(String(data.value));

@@ -160,9 +160,9 @@ describe('bad input: a message on the field, nothing saved, the form keeps what 
       (s) => {
         s.type(/^Title/, 'T');
         s.choose(/^Repeat/, 'daily');
-        s.type(/^Every/, '0');
+        s.type(/^Every how many/, '0');
       },
-      /^Every/,
+      /^Every how many/,
       'A whole number from 1 to 99.',
     ],
     [

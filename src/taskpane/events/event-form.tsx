@@ -421,7 +421,7 @@ function RecurrenceEditor({ t, draft, set, fieldProps, errors, styles }: Recurre
         <>
           <div className={styles.row}>
             <Field
-              label={`${t('form.interval')} (${t(`form.interval.${draft.repeat as 'daily'}`)})`}
+              label={t('form.interval', { unit: t(`form.interval.${draft.repeat as 'daily'}`) })}
               {...fieldProps('interval')}
             >
               <Input
@@ -432,14 +432,14 @@ function RecurrenceEditor({ t, draft, set, fieldProps, errors, styles }: Recurre
                 onChange={(_, d) => set('interval', d.value)}
               />
             </Field>
-            <Field label={t('form.ends')}>
-              <Select value={draft.ends} onChange={(_, d) => set('ends', d.value as EventDraft['ends'])}>
-                <option value="never">{t('form.ends.never')}</option>
-                <option value="onDate">{t('form.ends.onDate')}</option>
-                <option value="after">{t('form.ends.after')}</option>
-              </Select>
-            </Field>
           </div>
+          <Field label={t('form.ends')}>
+            <Select value={draft.ends} onChange={(_, d) => set('ends', d.value as EventDraft['ends'])}>
+              <option value="never">{t('form.ends.never')}</option>
+              <option value="onDate">{t('form.ends.onDate')}</option>
+              <option value="after">{t('form.ends.after')}</option>
+            </Select>
+          </Field>
           {draft.repeat === 'weekly' && (
             <fieldset
               className={styles.dayGroup}

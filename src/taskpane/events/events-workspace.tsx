@@ -460,7 +460,12 @@ function SyncBadge({ t, status }: { t: EventsTranslate; status: EventSyncStatus 
           ? 'informative'
           : 'subtle';
   return (
-    <Badge appearance="tint" color={color} style={{ maxWidth: '100%', height: 'auto', whiteSpace: 'normal' }}>
+    <Badge
+      appearance="tint"
+      shape="rounded"
+      color={color}
+      style={{ maxWidth: '100%', height: 'auto', whiteSpace: 'normal' }}
+    >
       {label}
     </Badge>
   );
