@@ -23,6 +23,10 @@ export class ApiError extends Error {
   }
 }
 
+export interface RequestOptions {
+  ifMatch?: number;
+}
+
 /** Calls the companion API with the signed-in user's token; errors arrive as `ApiError`. */
 export class ApiClient {
   constructor(
@@ -39,28 +43,28 @@ export class ApiClient {
     return this.request<T>('POST', path, body ?? {});
   }
 
-  /** `headers` carries e.g. `If-Match` with the version the caller last saw. */
-  patch<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {
-    return this.request<T>('PATCH', path, body, headers);
+  /** `ifMatch`: the record version last read; a stale one makes the server answer 412. */
+  patch<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PATCH', path, body, options);
   }
 
-  delete<T>(path: string, headers?: Record<string, string>): Promise<T> {
-    return this.request<T>('DELETE', path, undefined, headers);
+  delete<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('DELETE', path, undefined, options);
   }
 
   private async request<T>(
     method: string,
     path: string,
     body?: unknown,
-    extraHeaders: Record<string, string> = {},
+    { ifMatch }: RequestOptions = {},
   ): Promise<T> {
     const token = await this.accounts.getToken('crm');
     const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
       method,
       headers: {
-        ...extraHeaders,
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(ifMatch === undefined ? {} : { 'if-match': `"${ifMatch}"` }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });

@@ -31,6 +31,7 @@ const OnboardingScreen = lazy(() =>
 );
 const UsersScreen = lazy(() => import('./screens/users-screen').then((m) => ({ default: m.UsersScreen })));
 const ContactsWorkspace = lazy(() => import('./workspace/contacts-workspace'));
+const EventsWorkspace = lazy(() => import('./events').then((m) => ({ default: m.EventsWorkspace })));
 const IntegrationScreen = lazy(() =>
   import('./screens/integration-screen').then((m) => ({ default: m.IntegrationScreen })),
 );
@@ -206,6 +207,7 @@ function Shell({
           >
             <Tab value="account">{t('nav.account')}</Tab>
             <Tab value="contacts">{t('nav.contacts')}</Tab>
+            <Tab value="events">{t('nav.events')}</Tab>
             {sync && <Tab value="integration">{t('nav.integration')}</Tab>}
             {canManageUsers && <Tab value="users">{t('nav.users')}</Tab>}
           </TabList>
@@ -213,6 +215,14 @@ function Shell({
           {current === 'contacts' && (
             <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
               <ContactsWorkspace api={api} />
+            </Suspense>
+          )}
+          {current === 'events' && (
+            <Suspense fallback={<Spinner className="tandem-screen" label={t('app.loading')} />}>
+              <EventsWorkspace
+                api={api}
+                canViewAll={state.me.user.permissions.includes('view_all_records')}
+              />
             </Suspense>
           )}
           {current === 'integration' && sync && (

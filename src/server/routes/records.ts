@@ -10,6 +10,8 @@ import { actorOf } from '../plugins/auth';
 import type { CrmRecord, Fields, RecordService } from '../services/record-service';
 import { RESOURCE_DEFINITIONS } from '../services/resources';
 import { eligible } from '../services/sync-crm-port';
+import { EventCalendar } from '../services/event-calendar';
+import { OccurrenceChange, OccurrenceDate } from '../../domain/event-calendar';
 
 const Uuid = Type.String({ format: 'uuid' });
 const IdParams = Type.Object({ id: Uuid });
@@ -174,6 +176,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordServic
   }
 
   registerContactWorkspaceRoutes(app, records);
+  registerEventCalendarRoutes(app, new EventCalendar(records.database, records));
 
   api.get(
     '/api/changes',
@@ -244,6 +247,78 @@ function registerContactWorkspaceRoutes(app: FastifyInstance, records: RecordSer
     await records.purge(actorOf(request), 'contacts', request.params.id);
     return reply.status(204).send();
   });
+}
+
+/**
+ * The events' calendar: occurrences in a date window (series expanded, exceptions applied, each with
+ * its sync status), one event's sync status, and changing or cancelling one occurrence of a series.
+ */
+function registerEventCalendarRoutes(app: FastifyInstance, calendar: EventCalendar): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const OccurrenceParams = Type.Object({ id: Uuid, date: OccurrenceDate });
+
+  api.get(
+    '/api/events/calendar',
+    {
+      schema: {
+        querystring: Type.Object(
+          {
+            from: Type.String({ format: 'date-time', maxLength: 40 }),
+            to: Type.String({ format: 'date-time', maxLength: 40 }),
+            owner: Owner,
+            limit: Limit(500, 200),
+            cursor: Type.Optional(Type.String({ maxLength: 6 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { from, to, owner, limit, cursor } = request.query;
+      return calendar.window(actorOf(request), {
+        from: new Date(from),
+        to: new Date(to),
+        owner,
+        limit,
+        cursor,
+      });
+    },
+  );
+
+  api.get('/api/events/:id/sync-status', { schema: { params: IdParams } }, async (request) =>
+    calendar.syncStatus(actorOf(request), request.params.id),
+  );
+
+  api.patch(
+    '/api/events/:id/occurrences/:date',
+    { schema: { params: OccurrenceParams, headers: IfMatchHeaders, body: OccurrenceChange } },
+    async (request, reply) =>
+      sendRecord(
+        reply,
+        await calendar.changeOccurrence(
+          actorOf(request),
+          request.params.id,
+          request.params.date,
+          request.body,
+          parseIfMatch(request.headers['if-match']),
+        ),
+      ),
+  );
+
+  api.delete(
+    '/api/events/:id/occurrences/:date',
+    { schema: { params: OccurrenceParams, headers: IfMatchHeaders } },
+    async (request, reply) =>
+      sendRecord(
+        reply,
+        await calendar.cancelOccurrence(
+          actorOf(request),
+          request.params.id,
+          request.params.date,
+          parseIfMatch(request.headers['if-match']),
+        ),
+      ),
+  );
 }
 
 function sendRecord(reply: FastifyReply, record: CrmRecord): FastifyReply {

@@ -60,6 +60,11 @@ type RecordTable = 'contacts';
 export class RecordService {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** The database (or transaction) this service works on, for the services built beside it. */
+  get database(): Kysely<Database> {
+    return this.db;
+  }
+
   /**
    * Runs `work` in a transaction, joining the caller's when the service was built on one. Once a
    * transaction of its own commits, the owners whose records `work` wrote are announced (background
@@ -477,6 +482,33 @@ export class RecordService {
     if (!hasPermission(actor, 'view_all_records')) query = query.where('id', '=', actor.userId);
     const rows = await query.limit(500).execute();
     return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
+  }
+
+  /**
+   * Live events whose stored span (`start_at`..`end_at`, open-ended for series without an end date)
+   * comes within a day of `[from, to)`: the candidates a calendar window expands. Read through the
+   * (org_id, owner_id, start_at) index; `seq` comes along for the sync status.
+   */
+  async eventsInWindow(
+    actor: Actor,
+    window: { from: Date; to: Date; owner: string },
+  ): Promise<(CrmRecord & { seq: number })[]> {
+    const slack = 86_400_000;
+    let query = this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('org_id', '=', actor.orgId)
+      .where('deleted_at', 'is', null)
+      .where('start_at', '<', new Date(window.to.getTime() + slack))
+      .where((eb) =>
+        eb.or([eb('end_at', 'is', null), eb('end_at', '>', new Date(window.from.getTime() - slack))]),
+      )
+      .orderBy('start_at')
+      .orderBy('id');
+    const owner = this.ownerFilter(actor, window.owner);
+    if (owner) query = query.where('owner_id', '=', owner);
+    const rows = await query.execute();
+    return rows.map((row) => ({ ...toRecord(row), seq: Number(row.seq) }));
   }
 
   /** Records of other owners are visible with "view all records"; owners always see their own. */

@@ -55,11 +55,11 @@ export class ContactsClient {
     version: number,
     patch: Partial<Record<keyof ContactFields, unknown>>,
   ): Promise<Contact> {
-    return this.api.patch<Contact>(`/api/contacts/${id}`, patch, { 'if-match': `"${version}"` });
+    return this.api.patch<Contact>(`/api/contacts/${id}`, patch, { ifMatch: version });
   }
 
   remove(id: string, version: number): Promise<void> {
-    return this.api.delete<void>(`/api/contacts/${id}`, { 'if-match': `"${version}"` });
+    return this.api.delete<void>(`/api/contacts/${id}`, { ifMatch: version });
   }
 
   restore(id: string): Promise<Contact> {

@@ -1,0 +1,1 @@
+export { EventsWorkspace, type EventsWorkspaceProps } from './events-workspace';
