@@ -6,6 +6,7 @@ import { registerAuth } from './plugins/auth';
 import { registerErrorHandler, registerTextCheck, registerValidation } from './plugins/http-errors';
 import { registerSecurityHeaders, type SecurityHeaderOptions } from './plugins/security-headers';
 import { registerAccountRoutes } from './routes/account';
+import { registerNotificationRoutes } from './routes/notifications';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
 import { registerSyncRoutes } from './routes/sync';
@@ -14,6 +15,7 @@ import { OnboardingService } from './services/onboarding-service';
 import { onboardingSettings, type OnboardingSettings } from './services/onboarding-settings';
 import { RecordService } from './services/record-service';
 import { UserAdminService } from './services/user-admin-service';
+import { LateBackgroundSyncHooks, type BackgroundSyncHooks } from './worker/sync-activation';
 
 export interface RouteSummary {
   method: string;
@@ -40,6 +42,8 @@ export interface AppOptions {
   onboarding?: Partial<OnboardingSettings>;
   /** Additions to the pages' Content-Security-Policy. */
   securityHeaders?: SecurityHeaderOptions;
+  /** Background sync: turning syncs on and off, and Graph's notifications (none: unavailable). */
+  background?: BackgroundSyncHooks;
 }
 
 /** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
@@ -67,7 +71,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }));
     registerAccountRoutes(api, options.store.db);
     registerRecordRoutes(api, new RecordService(options.store.db));
-    registerSyncRoutes(api, options.store.db);
+    const background = options.background ?? new LateBackgroundSyncHooks();
+    registerSyncRoutes(api, options.store.db, background);
+    registerNotificationRoutes(api, background);
     const settings = onboardingSettings(options.onboarding);
     registerOnboardingRoutes(api, new OnboardingService(options.store.db, settings));
     registerUserRoutes(api, new UserAdminService(options.store.db, settings));

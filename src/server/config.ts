@@ -139,6 +139,11 @@ export interface BackgroundSyncConfig {
   clientSecret: string | undefined;
   /** Authority the server's own tokens come from; `{tenantid}` is replaced by the user's tenant. */
   authority: string;
+  /**
+   * A certificate (PEM) to trust for the authority beside the usual ones: the demo tenant's, whose
+   * token endpoint the server serves over HTTPS with a certificate generated at start.
+   */
+  authorityCa?: string | undefined;
   /** Microsoft Graph the worker syncs against. */
   graphUrl: string;
   /** Minutes between backstop runs of every active sync. */

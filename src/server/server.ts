@@ -5,6 +5,7 @@ import type { ServerConfig } from './config';
 import { openStore, type Store } from './db/store';
 import { parseMailbox, type MailTransport } from './mail/mail-transport';
 import { OutboxSender } from './mail/outbox-sender';
+import type { BackgroundSyncHooks } from './worker/sync-activation';
 import { createSmtpTransport } from './mail/smtp-transport';
 
 export interface RunningServer {
@@ -23,6 +24,8 @@ export interface StartOptions {
   onClose?: () => Promise<void>;
   /** Where mail goes when no SMTP server is configured (the CLI passes the sandbox mailboxes). */
   mailTransport?: MailTransport;
+  /** Background sync's answer to syncs turned on and off and to Graph's notifications. */
+  background?: BackgroundSyncHooks;
 }
 
 /** Opens the store, builds the app and listens; `close` stops taking requests, finishes those in flight, then closes the store. */
@@ -50,6 +53,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         newOrgEdition: config.newOrgEdition,
         mailQueued: () => mailSender?.wake(),
       },
+      ...(options.background ? { background: options.background } : {}),
     });
     await options.mount?.(app);
     await app.listen({ port: config.port, host: config.host });

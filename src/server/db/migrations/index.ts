@@ -4,6 +4,7 @@ import * as onboarding from './002-onboarding';
 import * as sync from './003-sync';
 import * as proofsAndLimits from './004-proofs-and-limits';
 import * as backgroundSync from './005-background-sync';
+import * as syncSubscriptions from './006-sync-subscriptions';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003-sync': sync,
   '004-proofs-and-limits': proofsAndLimits,
   '005-background-sync': backgroundSync,
+  '006-sync-subscriptions': syncSubscriptions,
 };
