@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API and Graph answers are read field by field. */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -136,6 +137,10 @@ beforeAll(async () => {
   expect((await call('PUT', '/sandbox/admin/notifications', { delayMs: 200, retryBaseMs: 200 })).status).toBe(
     200,
   );
+  // Access tokens shorter than the provider's margin: every run refreshes (and rotates) its token.
+  expect((await call('PUT', '/sandbox/admin/identity', { accessTokenLifetimeSeconds: 120 })).status).toBe(
+    200,
+  );
 
   const onboarding = await call<{ termsVersion: string }>('GET', '/api/onboarding');
   const install = await call('POST', '/api/onboarding/install', {
@@ -212,7 +217,7 @@ describe('a calendar sync turned on, then left alone', () => {
     expect(await runs('notification')).toBeGreaterThan(before);
   }, 30_000);
 
-  test('lifecycle: missed asks for a run; subscriptionRemoved makes a new subscription', async () => {
+  test('lifecycle: missed asks for a run; subscriptionRemoved makes a new subscription; reauthorizationRequired renews it', async () => {
     const [subscription] = await subscriptions();
     const missedBefore = await runs('missed');
     const missed = await call('POST', `/sandbox/admin/subscriptions/${subscription!.id}/lifecycle`, {
@@ -221,8 +226,7 @@ describe('a calendar sync turned on, then left alone', () => {
     expect(missed.body).toMatchObject({ delivered: true });
     await waitFor(async () => (await runs('missed')) > missedBefore, 5000, 'a run after missed');
 
-    await call('DELETE', `/subscriptions/${subscription!.id}`);
-    const removed = await call('POST', `/api/notifications/lifecycle`, {
+    const forged = await call('POST', `/api/notifications/lifecycle`, {
       value: [
         {
           subscriptionId: subscription!.id,
@@ -233,10 +237,43 @@ describe('a calendar sync turned on, then left alone', () => {
       ],
     });
     // Forged (its clientState is not the subscription's): acknowledged, and nothing done.
-    expect(removed.status).toBe(202);
+    expect(forged.status).toBe(202);
     expect(await server.store.db.selectFrom('sync_subscriptions').select('id').execute()).toEqual([
       { id: subscription!.id },
     ]);
+
+    // Graph removed it: the server subscribes again.
+    await call('POST', `/sandbox/admin/subscriptions/${subscription!.id}/lifecycle`, {
+      lifecycleEvent: 'subscriptionRemoved',
+    });
+    const renewed = await waitFor(
+      async () => {
+        const now = await subscriptions();
+        return now.length === 1 && now[0]!.id !== subscription!.id && now;
+      },
+      10_000,
+      'a new subscription',
+    );
+    expect(await server.store.db.selectFrom('sync_subscriptions').select('id').execute()).toEqual([
+      { id: renewed[0]!.id },
+    ]);
+
+    // Graph asks for reauthorization: the server renews the subscription it holds.
+    const expiry = async () =>
+      new Date(
+        (
+          await server.store.db
+            .selectFrom('sync_subscriptions')
+            .select('expires_at')
+            .executeTakeFirstOrThrow()
+        ).expires_at,
+      ).getTime();
+    const held = await expiry();
+    await call('POST', `/sandbox/admin/subscriptions/${renewed[0]!.id}/lifecycle`, {
+      lifecycleEvent: 'reauthorizationRequired',
+    });
+    await waitFor(async () => (await expiry()) > held, 10_000, 'the subscription renewed');
+    expect((await subscriptions()).map((x) => x.id)).toEqual([renewed[0]!.id]);
   }, 30_000);
 });
 
@@ -278,6 +315,35 @@ describe('the notification routes', () => {
   });
 });
 
+describe('a flood of genuine notifications', () => {
+  test('for one user is one run', async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    const [held] = await server.store.db.selectFrom('sync_subscriptions').selectAll().execute();
+    // A second subscription of the same sync whose clientState this test knows.
+    await server.store.db
+      .insertInto('sync_subscriptions')
+      .values({
+        ...held!,
+        id: 'flood-test',
+        client_state_hash: createHash('sha256').update('known secret').digest('hex'),
+      })
+      .execute();
+    try {
+      const before = await runs('notification');
+      const one = { subscriptionId: 'flood-test', tenantId: held!.tenant_id, clientState: 'known secret' };
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          call('POST', '/api/notifications/graph', { value: Array.from({ length: 5 }, () => one) }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 10 }, () => 202));
+      expect(await runs('notification')).toBe(before + 1);
+    } finally {
+      await server.store.db.deleteFrom('sync_subscriptions').where('id', '=', 'flood-test').execute();
+    }
+  });
+});
+
 describe('turned off', () => {
   test('deletes the subscription and the credentials; Outlook edits no longer run anything', async () => {
     const off = await call('PATCH', '/api/sync/calendar/state', { enabled: false });
@@ -285,5 +351,62 @@ describe('turned off', () => {
     expect(await subscriptions()).toEqual([]);
     expect(await server.store.db.selectFrom('sync_subscriptions').selectAll().execute()).toEqual([]);
     expect(await server.store.db.selectFrom('sync_credentials').selectAll().execute()).toEqual([]);
+    const before = await runs('notification');
+    const [outlook] = await tandemCalendarEvents();
+    await call('PATCH', `/me/events/${encodeURIComponent(outlook!.id)}`, { subject: 'Edited while off' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await runs('notification')).toBe(before);
   });
+});
+
+describe('when Microsoft refuses', () => {
+  const health = () =>
+    server.store.db.selectFrom('sync_health').selectAll().where('resource', '=', 'events').executeTakeFirst();
+
+  test('without consent to offline access the sync still turns on, and the answer says why background sync is not', async () => {
+    await call('PUT', '/sandbox/admin/identity/users', { user: ADMIN, consentGranted: false });
+    try {
+      const on = await call('PATCH', '/api/sync/calendar/state', { enabled: true });
+      expect(on.status).toBe(200);
+      expect(on.body.background).toEqual({ available: false, reason: expect.stringMatching(/consent/i) });
+      expect((await call('GET', '/api/sync')).body.calendar.enabled).toBe(true);
+      expect(await server.store.db.selectFrom('sync_credentials').selectAll().execute()).toEqual([]);
+    } finally {
+      await call('PUT', '/sandbox/admin/identity/users', { user: ADMIN, consentGranted: true });
+    }
+  });
+
+  test('a refresh refused leaves the sync needing sign-in, with no retry storm', async () => {
+    const on = await call('PATCH', '/api/sync/calendar/state', { enabled: true });
+    expect(on.body.background).toEqual({ available: true });
+    await waitFor(async () => (await subscriptions()).length === 1, 10_000, 'a subscription');
+    await waitFor(async () => (await health())?.state === 'ok', 10_000, 'a good run');
+
+    // Revoking asks the subscription for reauthorization; the run that follows cannot refresh.
+    await call('POST', '/sandbox/admin/identity/refresh-tokens/revoke', { user: ADMIN });
+    const needs = await waitFor(
+      async () => {
+        const h = await health();
+        return h?.state === 'needs_sign_in' && h;
+      },
+      10_000,
+      'needs_sign_in',
+    );
+    expect(needs.last_error).toMatch(/revoked/);
+    // CRM writes still ask for a run each (debounced); none is retried, none waits to be.
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    for (let i = 0; i < 5; i++)
+      await call('POST', '/api/events', {
+        title: `While signed out ${i}`,
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 1_800_000).toISOString(),
+        timeZone: 'UTC',
+      });
+    await new Promise((r) => setTimeout(r, 3000));
+    const { rows } = await sql<{ state: string; retry_count: number }>`
+      select state, retry_count from tandem_queue.job where name = ${SYNC_QUEUE}`.execute(server.store.db);
+    expect(rows.filter((r) => Number(r.retry_count) > 0)).toEqual([]);
+    expect(rows.filter((r) => r.state === 'retry' || r.state === 'failed')).toEqual([]);
+    expect((await health())?.state).toBe('needs_sign_in');
+  }, 40_000);
 });
