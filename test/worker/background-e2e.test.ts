@@ -88,7 +88,8 @@ async function call<T = any>(
 async function runs(trigger: string): Promise<number> {
   const { rows } = await sql<{ n: string | number }>`
     select count(*) as n from tandem_queue.job
-    where name = ${SYNC_QUEUE} and data->>'trigger' = ${trigger}`.execute(server.store.db);
+    where name = ${SYNC_QUEUE} and data->>'trigger' = ${trigger}
+      and data->>'resource' = 'calendar'`.execute(server.store.db);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -274,6 +275,30 @@ describe('a calendar sync turned on, then left alone', () => {
     });
     await waitFor(async () => (await expiry()) > held, 10_000, 'the subscription renewed');
     expect((await subscriptions()).map((x) => x.id)).toEqual([renewed[0]!.id]);
+  }, 30_000);
+});
+
+describe('a contact sync', () => {
+  test('subscribes to its own folder, and turning it off (forget) deletes that subscription', async () => {
+    const on = await call('PATCH', '/api/sync/contacts/state', { enabled: true });
+    expect(on.body).toEqual({ background: { available: true } });
+    const folder = await waitFor(
+      async () => (await subscriptions()).find((x) => x.resource.includes('/contactFolders/')),
+      15_000,
+      'a contact folder subscription',
+    );
+    const state = await server.store.db
+      .selectFrom('sync_state')
+      .select('container_id')
+      .where('resource', '=', 'contacts')
+      .executeTakeFirstOrThrow();
+    expect(folder.resource).toMatch(
+      new RegExp(`^/users/[^/]+/contactFolders/${encodeURIComponent(state.container_id!)}/contacts$`),
+    );
+    expect((await call('POST', '/api/sync/contacts/forget')).status).toBe(204);
+    expect((await subscriptions()).map((x) => x.resource)).toEqual(['/me/events']);
+    // The calendar sync is still on: the server keeps its credentials.
+    expect(await server.store.db.selectFrom('sync_credentials').selectAll().execute()).toHaveLength(1);
   }, 30_000);
 });
 

@@ -242,6 +242,11 @@ export class SyncWorker {
     if (!state?.enabled || !state.container_id) return;
     try {
       const done = await subscriptions.ensure(graph, user, job.resource, state.container_id);
+      // Turned off meanwhile (its subscriptions deleted before this one was made): delete this one too.
+      if (!(await this.enabled(job))) {
+        await subscriptions.remove(job, graph);
+        return;
+      }
       if (done !== 'current')
         this.log.info(`Graph notifications of ${job.resource} for user ${job.userId}: ${done}.`);
     } catch (error) {
@@ -249,6 +254,17 @@ export class SyncWorker {
         `Graph notifications of ${job.resource} for user ${job.userId} could not be set up: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+  }
+
+  private async enabled(target: SyncTarget): Promise<boolean> {
+    const row = await this.options.db
+      .selectFrom('sync_state')
+      .select('enabled')
+      .where('org_id', '=', target.orgId)
+      .where('user_id', '=', target.userId)
+      .where('resource', '=', crmResource(target.resource))
+      .executeTakeFirst();
+    return row?.enabled === true;
   }
 
   private async recordHealth(
