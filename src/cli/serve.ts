@@ -1,30 +1,47 @@
 import type { FastifyInstance } from 'fastify';
-import { createGraphSandbox, graphSandboxPlugin, type GraphSandbox } from '../sandbox';
+import {
+  createGraphSandbox,
+  graphSandboxPlugin,
+  listenSandboxTls,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
+  type GraphSandbox,
+  type SandboxTlsServer,
+} from '../sandbox';
 import { deliverExternalMail } from '../sandbox/mail-api';
 import { SandboxFiles } from '../sandbox/sandbox-files';
 import { loadConfig, type ServerConfig } from '../server/config';
 import { registerWebApp } from '../server/plugins/web-app';
 import type { MailTransport } from '../server/mail/mail-transport';
 import { startServer, type RunningServer } from '../server/server';
+import { LateServerSyncAccess } from '../server/services/sync-health';
 import { startBackgroundSync, type BackgroundSync } from '../server/worker/background-sync';
+import { LateBackgroundSyncHooks } from '../server/worker/sync-activation';
 import { buildAddInIfMissing, clientConfigFor, DIST_DIR } from './add-in';
 
 /** `tandem serve`: the server, and on the demo tenant the Graph sandbox beside it. */
 export async function serve(): Promise<void> {
-  const config = loadConfig();
-  const clientConfig = clientConfigFor(config);
+  const loaded = loadConfig();
+  const clientConfig = clientConfigFor(loaded);
   // Started first, the build runs while the store opens.
-  buildAddInIfMissing((line) => console.log(line), { demo: config.sandbox });
-  const sandbox = config.sandbox ? await openSandbox(config) : undefined;
+  buildAddInIfMissing((line) => console.log(line), { demo: loaded.sandbox });
+  const sandbox = loaded.sandbox ? await openSandbox(loaded) : undefined;
+  const tls = sandbox ? await listenSandboxTls(sandbox.instance) : undefined;
+  const config = tls ? withSandboxAuthority(loaded, tls) : loaded;
   // Started once the store is open; stopped before it closes.
   const background: { sync?: BackgroundSync } = {};
+  const hooks = new LateBackgroundSyncHooks();
+  const serverSync = new LateServerSyncAccess();
   const server = await startServer(config, {
+    background: hooks,
+    serverSync,
     mount: async (app) => {
       if (sandbox) await mountSandbox(app, sandbox.instance);
       await registerWebApp(app, { distDir: DIST_DIR, clientConfig });
     },
     onClose: async () => {
       await background.sync?.stop();
+      await tls?.close();
       await sandbox?.save();
     },
     // Without SMTP, the demo's mails land in the sandbox mailboxes (GET /sandbox/mailboxes/<address>/messages).
@@ -37,6 +54,8 @@ export async function serve(): Promise<void> {
     runWorker: config.backgroundSync.worker,
     log: server.app.log,
   });
+  hooks.target = background.sync.hooks;
+  serverSync.target = { queue: background.sync.queue, tokens: background.sync.tokens };
   printBanner(config, server);
   stopOnSignals(server);
 }
@@ -49,6 +68,24 @@ async function openSandbox(config: ServerConfig) {
   const instance = createGraphSandbox({ crmAudience: config.auth.audience, publicUrl: config.publicUrl });
   const files = await SandboxFiles.open(instance, config.dataDir, (message) => console.warn(message));
   return { instance, save: () => files.close() };
+}
+
+/**
+ * The demo tenant's identity provider for the server's own tokens: the sandbox's token endpoint over
+ * HTTPS (MSAL refuses http:// authorities), with its generated certificate trusted, and the sandbox
+ * app's client id and secret. MSAL then runs exactly as against Entra ID.
+ */
+export function withSandboxAuthority(config: ServerConfig, tls: SandboxTlsServer): ServerConfig {
+  return {
+    ...config,
+    backgroundSync: {
+      ...config.backgroundSync,
+      authority: `${tls.origin}/sandbox/{tenantid}`,
+      authorityCa: tls.ca,
+      clientId: SANDBOX_CLIENT_ID,
+      clientSecret: SANDBOX_CLIENT_SECRET,
+    },
+  };
 }
 
 /** Tandem's outbox delivering into the Graph sandbox's mailboxes. */

@@ -6,6 +6,7 @@ import { registerAuth } from './plugins/auth';
 import { registerErrorHandler, registerTextCheck, registerValidation } from './plugins/http-errors';
 import { registerSecurityHeaders, type SecurityHeaderOptions } from './plugins/security-headers';
 import { registerAccountRoutes } from './routes/account';
+import { registerNotificationRoutes } from './routes/notifications';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { registerRecordRoutes } from './routes/records';
 import { registerSyncRoutes } from './routes/sync';
@@ -16,6 +17,7 @@ import { onboardingSettings, type OnboardingSettings } from './services/onboardi
 import { RecordService } from './services/record-service';
 import { LateServerSyncAccess } from './services/sync-health';
 import { UserAdminService } from './services/user-admin-service';
+import { LateBackgroundSyncHooks, type BackgroundSyncHooks } from './worker/sync-activation';
 
 export interface RouteSummary {
   method: string;
@@ -46,6 +48,8 @@ export interface AppOptions {
   securityHeaders?: SecurityHeaderOptions;
   /** Background sync's queue and tokens for "Sync now" and reconnecting (set once it has started). */
   serverSync?: LateServerSyncAccess;
+  /** Background sync: turning syncs on and off, and Graph's notifications (none: unavailable). */
+  background?: BackgroundSyncHooks;
 }
 
 /** The companion server: every route under /api is authenticated and scoped to the caller's organisation. */
@@ -74,7 +78,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }));
     registerAccountRoutes(api, options.store.db);
     registerRecordRoutes(api, new RecordService(options.store.db));
-    registerSyncRoutes(api, options.store.db);
+    const background = options.background ?? new LateBackgroundSyncHooks();
+    registerSyncRoutes(api, options.store.db, background);
+    registerNotificationRoutes(api, background);
     registerSyncHealthRoutes(api, options.store.db, options.serverSync ?? new LateServerSyncAccess());
     const settings = onboardingSettings(options.onboarding);
     registerOnboardingRoutes(api, new OnboardingService(options.store.db, settings));

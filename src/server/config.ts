@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Everything the server reads from the environment, parsed once at start. */
@@ -139,6 +140,11 @@ export interface BackgroundSyncConfig {
   clientSecret: string | undefined;
   /** Authority the server's own tokens come from; `{tenantid}` is replaced by the user's tenant. */
   authority: string;
+  /**
+   * A certificate (PEM) to trust for the authority beside the usual ones: the demo tenant's, whose
+   * token endpoint the server serves over HTTPS with a certificate generated at start.
+   */
+  authorityCa?: string | undefined;
   /** Microsoft Graph the worker syncs against. */
   graphUrl: string;
   /** Minutes between backstop runs of every active sync. */
@@ -167,6 +173,7 @@ export function loadBackgroundSyncConfig(
           ? `${base.publicUrl}/sandbox/{tenantid}`
           : `${new URL(env.TANDEM_AUTHORITY ?? 'https://login.microsoftonline.com').origin}/{tenantid}`),
     ),
+    authorityCa: env.TANDEM_TOKEN_AUTHORITY_CA ? readCa(env.TANDEM_TOKEN_AUTHORITY_CA) : undefined,
     graphUrl: stripSlash(
       env.TANDEM_GRAPH_URL ??
         (base.sandbox ? `${base.publicUrl}/graph/v1.0` : 'https://graph.microsoft.com/v1.0'),
@@ -175,6 +182,21 @@ export function loadBackgroundSyncConfig(
     debounceSeconds: positiveNumber(env, 'TANDEM_SYNC_DEBOUNCE_SECONDS', 1, true),
     concurrency: Math.floor(positiveNumber(env, 'TANDEM_WORKER_CONCURRENCY', 4)),
   };
+}
+
+/** A PEM certificate file to trust for the token authority. */
+function readCa(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`TANDEM_TOKEN_AUTHORITY_CA: ${file} cannot be read (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error(`TANDEM_TOKEN_AUTHORITY_CA: ${file} holds no PEM certificate`);
+  return text;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, zeroAllowed = false): number {

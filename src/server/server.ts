@@ -6,7 +6,9 @@ import { serverLogging } from './logging';
 import { openStore, type Store } from './db/store';
 import { parseMailbox, type MailTransport } from './mail/mail-transport';
 import { OutboxSender } from './mail/outbox-sender';
+import type { BackgroundSyncHooks } from './worker/sync-activation';
 import { createSmtpTransport } from './mail/smtp-transport';
+import type { LateServerSyncAccess } from './services/sync-health';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -24,6 +26,10 @@ export interface StartOptions {
   onClose?: () => Promise<void>;
   /** Where mail goes when no SMTP server is configured (the CLI passes the sandbox mailboxes). */
   mailTransport?: MailTransport;
+  /** Background sync's answer to syncs turned on and off and to Graph's notifications. */
+  background?: BackgroundSyncHooks;
+  /** Background sync's queue and tokens for "Sync now" and reconnecting (set once it has started). */
+  serverSync?: LateServerSyncAccess;
 }
 
 /** Opens the store, builds the app and listens; `close` stops taking requests, finishes those in flight, then closes the store. */
@@ -48,6 +54,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         newOrgEdition: config.newOrgEdition,
         mailQueued: () => mailSender?.wake(),
       },
+      ...(options.background ? { background: options.background } : {}),
+      ...(options.serverSync ? { serverSync: options.serverSync } : {}),
     });
     await options.mount?.(app);
     await app.listen({ port: config.port, host: config.host });

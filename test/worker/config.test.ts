@@ -36,3 +36,27 @@ test.each([
 ])('a wrong value is refused, naming the variable (%o)', (env, message) => {
   expect(() => loadConfig(env)).toThrow(message);
 });
+
+test('TANDEM_TOKEN_AUTHORITY_CA: a PEM certificate file to trust for the token authority', async () => {
+  const fs = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tandem-ca-'));
+  try {
+    const pem = path.join(dir, 'ca.pem');
+    await fs.writeFile(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    expect(loadConfig({ TANDEM_TOKEN_AUTHORITY_CA: pem }).backgroundSync.authorityCa).toContain(
+      'BEGIN CERTIFICATE',
+    );
+    expect(loadConfig({}).backgroundSync.authorityCa).toBeUndefined();
+    await fs.writeFile(path.join(dir, 'not.pem'), 'hello');
+    expect(() => loadConfig({ TANDEM_TOKEN_AUTHORITY_CA: path.join(dir, 'not.pem') })).toThrow(
+      /TANDEM_TOKEN_AUTHORITY_CA: .* holds no PEM certificate/,
+    );
+    expect(() => loadConfig({ TANDEM_TOKEN_AUTHORITY_CA: path.join(dir, 'missing.pem') })).toThrow(
+      /TANDEM_TOKEN_AUTHORITY_CA: .* cannot be read/,
+    );
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});

@@ -256,6 +256,18 @@ export interface SyncHealthTable {
   updated_at: Timestamp;
 }
 
+/** 006: a Graph change-notification subscription of a user's background sync. */
+export interface SyncSubscriptionsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  resource: 'contacts' | 'events';
+  tenant_id: string;
+  client_state_hash: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface Database {
   orgs: OrgsTable;
   profiles: ProfilesTable;
@@ -277,4 +289,5 @@ export interface Database {
   rate_limits: RateLimitsTable;
   sync_credentials: SyncCredentialsTable;
   sync_health: SyncHealthTable;
+  sync_subscriptions: SyncSubscriptionsTable;
 }

@@ -16,6 +16,7 @@ import { parseCursor } from '../services/record-service';
 import { SyncSettingsService } from '../services/sync-settings';
 import { checkUniqueCommits, checkUniquePending } from '../services/sync-crm-port';
 import { openUserCrmPort, openUserCrmPortUnmapped } from '../services/sync-settings-port';
+import type { BackgroundSyncHooks } from '../worker/sync-activation';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const strict = { additionalProperties: false } as const;
@@ -168,7 +169,11 @@ const Report = Type.Object(
  * and the settings of the "Microsoft integration" page. Everything is the caller's own: their
  * organisation, their user, the resource in the path.
  */
-export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+export function registerSyncRoutes(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  background: BackgroundSyncHooks,
+): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const settings = new SyncSettingsService(db);
 
@@ -208,8 +213,15 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
     api.patch(`${base}/state`, { schema: { body: StatePatch } }, async (request, reply) => {
       // The same check `/changes` makes, so no cursor is stored that reading would refuse.
       if (request.body.crmCursor != null) parseCursor(request.body.crmCursor, 'body.crmCursor');
+      const actor = actorOf(request);
+      // Turning off: the server's subscription goes while it still holds the access to delete it.
+      if (request.body.enabled === false) await background.turningOff(actor, resource);
       await unmapped(request).saveState(request.body as Partial<SyncState>);
-      return reply.status(204).send();
+      if (request.body.enabled !== true) return reply.status(204).send();
+      // Turning on (the taskpane, `tandem sync --crm-url`, the API): the server takes its own access.
+      return reply.status(200).send({
+        background: await background.turnedOn(actor, resource, bearerToken(request)),
+      });
     });
 
     api.get(`${base}/links`, noQuery, async (request) => ({ links: await unmapped(request).loadLinks() }));
@@ -261,6 +273,7 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
     );
 
     api.post(`${base}/forget`, async (request, reply) => {
+      await background.turningOff(actorOf(request), resource);
       await unmapped(request).forget();
       return reply.status(204).send();
     });
@@ -392,6 +405,13 @@ export function registerSyncRoutes(app: FastifyInstance, db: Kysely<Database>): 
   );
 
   api.delete('/api/sync/contacts/mapping', async (request) => settings.resetContactMapping(actorOf(request)));
+}
+
+/** The caller's Tandem API token, handed to the on-behalf-of exchange. */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
 }
 
 /** Every commit must name the record it is about, or create it; both ids, when given, must agree. */

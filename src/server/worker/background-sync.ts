@@ -3,6 +3,9 @@ import type { Store } from '../db/store';
 import { loadSecretKey, SyncCredentialVault } from '../services/sync-credentials';
 import type { FetchLike } from '../../sync/graph';
 import { MsalTokenProvider } from './msal-token-provider';
+import { notificationUrls, SyncSubscriptions } from './subscriptions';
+import { SyncActivation } from './sync-activation';
+import { TrustingNetworkClient } from './trusting-network-client';
 import { SyncQueue } from './sync-queue';
 import { runSyncOnRecordWrites } from './sync-triggers';
 import { SyncWorker, type WorkerLog } from './sync-worker';
@@ -11,6 +14,8 @@ import { SignInRequiredError, type GraphTokenProvider } from './token-provider';
 export interface BackgroundSync {
   queue: SyncQueue;
   tokens: GraphTokenProvider;
+  /** What the API routes call when a sync is turned on or off, and for Graph's notifications. */
+  hooks: SyncActivation;
   /** Present when this process runs syncs (not only queues them). */
   worker: SyncWorker | undefined;
   stop(): Promise<void>;
@@ -43,6 +48,16 @@ export async function startBackgroundSync(options: BackgroundSyncOptions): Promi
     },
   );
   const unsubscribe = runSyncOnRecordWrites(store.db, queue, log);
+  const subscriptions = new SyncSubscriptions(store.db, notificationUrls(config.publicUrl));
+  const hooks = new SyncActivation({
+    db: store.db,
+    tokens,
+    queue,
+    subscriptions,
+    graphUrl: settings.graphUrl,
+    log,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   let worker: SyncWorker | undefined;
   if (options.runWorker) {
     worker = new SyncWorker({
@@ -52,6 +67,7 @@ export async function startBackgroundSync(options: BackgroundSyncOptions): Promi
       graphUrl: settings.graphUrl,
       concurrency: settings.concurrency,
       pollMinutes: settings.pollMinutes,
+      subscriptions,
       log,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
@@ -61,6 +77,7 @@ export async function startBackgroundSync(options: BackgroundSyncOptions): Promi
   return {
     queue,
     tokens,
+    hooks,
     worker,
     stop: () =>
       (stopping ??= (async () => {
@@ -94,6 +111,7 @@ async function tokenProviderFor(
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     authority: settings.authority,
+    ...(settings.authorityCa ? { networkClient: new TrustingNetworkClient(settings.authorityCa) } : {}),
   });
 }
 

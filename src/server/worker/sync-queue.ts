@@ -12,10 +12,13 @@ import type { SyncResource } from '../../sync/model';
 
 export const SYNC_QUEUE = 'tandem-sync';
 export const POLL_QUEUE = 'tandem-sync-poll';
+/** Hourly: runs of the syncs whose Graph subscription is due for renewal (a run renews it). */
+export const RENEW_QUEUE = 'tandem-sync-renew';
 const SCHEMA = 'tandem_queue';
 
 /** Why a run was asked for (shown in logs; a notification is only ever a hint to look). */
-export type SyncTrigger = 'crm-write' | 'poll' | 'notification' | 'missed' | 'requested' | 'busy';
+export type SyncTrigger =
+  'crm-write' | 'poll' | 'notification' | 'missed' | 'requested' | 'busy' | 'renew' | 'activated';
 
 export interface SyncTarget {
   orgId: string;
@@ -83,7 +86,7 @@ export class SyncQueue {
       expireInSeconds: 3600,
       deleteAfterSeconds: 3600,
     };
-    for (const name of [SYNC_QUEUE, POLL_QUEUE]) {
+    for (const name of [SYNC_QUEUE, POLL_QUEUE, RENEW_QUEUE]) {
       if (!(await boss.getQueue(name)))
         await boss
           .createQueue(name, name === SYNC_QUEUE ? queueOptions : { policy: 'stately' })

@@ -11,11 +11,13 @@ import { syncEngineFor } from '../services/sync-runner';
 import {
   POLL_QUEUE,
   pollCron,
+  RENEW_QUEUE,
   SYNC_QUEUE,
   type SyncJobData,
   type SyncQueue,
   type SyncTarget,
 } from './sync-queue';
+import type { SyncSubscriptions } from './subscriptions';
 import { SignInRequiredError, type GraphTokenProvider, type SyncUser } from './token-provider';
 
 export interface WorkerLog {
@@ -41,6 +43,8 @@ export interface SyncWorkerOptions {
   log?: WorkerLog;
   /** Seconds between polls of the queue for waiting runs. */
   pollingIntervalSeconds?: number;
+  /** Graph change notifications: each run makes sure its sync's subscription exists and is current. */
+  subscriptions?: SyncSubscriptions;
 }
 
 /** What one job did. */
@@ -94,6 +98,24 @@ export class SyncWorker {
         }),
       });
     }
+    const subscriptions = this.options.subscriptions;
+    if (subscriptions) {
+      await boss.schedule(RENEW_QUEUE, '17 * * * *', {}, { singletonKey: 'renew' });
+      this.workers.push({
+        name: RENEW_QUEUE,
+        id: await boss.work(RENEW_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+          await this.requestRenewals();
+        }),
+      });
+    }
+  }
+
+  /** Queues a run of each sync whose subscription expires within a day: the run renews it. */
+  async requestRenewals(): Promise<number> {
+    const due = (await this.options.subscriptions?.dueForRenewal()) ?? [];
+    let queued = 0;
+    for (const target of due) if (await this.options.queue.request(target, 'renew')) queued++;
+    return queued;
   }
 
   async stop(): Promise<void> {
@@ -182,6 +204,7 @@ export class SyncWorker {
     } finally {
       clearInterval(renewal);
     }
+    if (report.outcome !== 'deactivated') await this.subscribe(graph, user.identity, job);
     if (report.outcome === 'done') {
       await this.recordHealth(job, 'ok', null, Date.now() - Date.parse(job.at));
     } else if (report.outcome === 'refused') {
@@ -196,6 +219,53 @@ export class SyncWorker {
       await this.options.queue.request(job, 'requested', 60_000);
     }
     return report.outcome === 'deactivated' ? 'off' : report.outcome;
+  }
+
+  /**
+   * Makes sure Graph notifies the server of the sync's changes (a subscription made, or renewed ahead
+   * of its expiry). Without one the sync still runs on CRM writes and the backstop, so a failure is
+   * only logged.
+   */
+  private async subscribe(
+    graph: ReturnType<typeof createGraphClient>,
+    user: SyncUser,
+    job: SyncTarget,
+  ): Promise<void> {
+    const subscriptions = this.options.subscriptions;
+    if (!subscriptions) return;
+    const state = await this.options.db
+      .selectFrom('sync_state')
+      .select(['enabled', 'container_id'])
+      .where('org_id', '=', job.orgId)
+      .where('user_id', '=', job.userId)
+      .where('resource', '=', crmResource(job.resource))
+      .executeTakeFirst();
+    if (!state?.enabled || !state.container_id) return;
+    try {
+      const done = await subscriptions.ensure(graph, user, job.resource, state.container_id);
+      // Turned off meanwhile (its subscriptions deleted before this one was made): delete this one too.
+      if (!(await this.enabled(job))) {
+        await subscriptions.remove(job, graph);
+        return;
+      }
+      if (done !== 'current')
+        this.log.info(`Graph notifications of ${job.resource} for user ${job.userId}: ${done}.`);
+    } catch (error) {
+      this.log.warn(
+        `Graph notifications of ${job.resource} for user ${job.userId} could not be set up: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  private async enabled(target: SyncTarget): Promise<boolean> {
+    const row = await this.options.db
+      .selectFrom('sync_state')
+      .select('enabled')
+      .where('org_id', '=', target.orgId)
+      .where('user_id', '=', target.userId)
+      .where('resource', '=', crmResource(target.resource))
+      .executeTakeFirst();
+    return row?.enabled === true;
   }
 
   private async recordHealth(
@@ -252,7 +322,7 @@ export function syncResourceOf(table: 'contacts' | 'events'): SyncResource {
   return table === 'events' ? 'calendar' : 'contacts';
 }
 
-async function syncUser(
+export async function syncUser(
   db: Kysely<Database>,
   target: SyncTarget,
 ): Promise<{ actor: Actor; identity: SyncUser } | undefined> {
