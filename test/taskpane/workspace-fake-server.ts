@@ -1,6 +1,6 @@
 import type { Contact } from '../../src/domain/contact';
 import type { ContactListItem, ContactPage, ContactSyncStatus } from '../../src/domain/contact-list';
-import { ApiError, type Api } from '../../src/taskpane/api-client';
+import { ApiError, type Api, type RequestOptions } from '../../src/taskpane/api-client';
 
 let seq = 0;
 const newId = () => `0193a0b0-0000-7000-8000-${String(++seq).padStart(12, '0')}`;
@@ -62,11 +62,11 @@ export class FakeContactsServer implements Api {
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.handle<T>('POST', path, body ?? {});
   }
-  patch<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {
-    return this.handle<T>('PATCH', path, body, headers);
+  patch<T>(path: string, body: unknown, options?: RequestOptions): Promise<T> {
+    return this.handle<T>('PATCH', path, body, wireHeaders(options));
   }
-  delete<T>(path: string, headers?: Record<string, string>): Promise<T> {
-    return this.handle<T>('DELETE', path, undefined, headers);
+  delete<T>(path: string, options?: RequestOptions): Promise<T> {
+    return this.handle<T>('DELETE', path, undefined, wireHeaders(options));
   }
 
   private async handle<T>(
@@ -179,4 +179,9 @@ export class FakeContactsServer implements Api {
       nextCursor: null,
     };
   }
+}
+
+/** The headers the real client sends for these options (`If-Match` with the quoted version). */
+function wireHeaders(options: RequestOptions | undefined): Record<string, string> | undefined {
+  return options?.ifMatch === undefined ? undefined : { 'if-match': `"${options.ifMatch}"` };
 }
