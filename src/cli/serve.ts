@@ -14,7 +14,6 @@ import { loadConfig, type ServerConfig } from '../server/config';
 import { registerWebApp } from '../server/plugins/web-app';
 import type { MailTransport } from '../server/mail/mail-transport';
 import { startServer, type RunningServer } from '../server/server';
-import { LateServerSyncAccess } from '../server/services/sync-health';
 import { startBackgroundSync, type BackgroundSync } from '../server/worker/background-sync';
 import { LateBackgroundSyncHooks } from '../server/worker/sync-activation';
 import { buildAddInIfMissing, clientConfigFor, DIST_DIR } from './add-in';
@@ -31,10 +30,8 @@ export async function serve(): Promise<void> {
   // Started once the store is open; stopped before it closes.
   const background: { sync?: BackgroundSync } = {};
   const hooks = new LateBackgroundSyncHooks();
-  const serverSync = new LateServerSyncAccess();
   const server = await startServer(config, {
     background: hooks,
-    serverSync,
     mount: async (app) => {
       if (sandbox) await mountSandbox(app, sandbox.instance);
       await registerWebApp(app, { distDir: DIST_DIR, clientConfig });
@@ -55,7 +52,6 @@ export async function serve(): Promise<void> {
     log: server.app.log,
   });
   hooks.target = background.sync.hooks;
-  serverSync.target = { queue: background.sync.queue, tokens: background.sync.tokens };
   printBanner(config, server);
   stopOnSignals(server);
 }
