@@ -402,7 +402,18 @@ export class RecordService {
   ): Promise<Map<string, ContactSyncStatus>> {
     const out = new Map<string, ContactSyncStatus>();
     const mine = records.filter((r) => r.ownerId === actor.userId && !r.deletedAt).map((r) => r.id);
-    const forMe = (rows: { crm_id: string }[]) => new Set(rows.map((r) => r.crm_id));
+    // The caller's contacts among `mine` that have a row in one of the sync's per-user tables.
+    const idsIn = (from: 'sync_links' | 'sync_pending' | 'conflicts') => {
+      let query = this.db
+        .selectFrom(from)
+        .select('crm_id')
+        .where('org_id', '=', actor.orgId)
+        .where('user_id', '=', actor.userId)
+        .where('resource', '=', 'contacts')
+        .where('crm_id', 'in', mine);
+      if (from === 'conflicts') query = query.where('resolved_at', 'is', null);
+      return query.execute().then((rows) => new Set(rows.map((r) => r.crm_id)));
+    };
     const state = await this.db
       .selectFrom('sync_state')
       .select(['enabled', 'initial_done', 'crm_cursor'])
@@ -414,34 +425,9 @@ export class RecordService {
       mine.length === 0
         ? [new Set<string>(), new Set<string>(), new Set<string>(), new Map<string, number>()]
         : await Promise.all([
-            this.db
-              .selectFrom('sync_links')
-              .select('crm_id')
-              .where('org_id', '=', actor.orgId)
-              .where('user_id', '=', actor.userId)
-              .where('resource', '=', 'contacts')
-              .where('crm_id', 'in', mine)
-              .execute()
-              .then(forMe),
-            this.db
-              .selectFrom('sync_pending')
-              .select('crm_id')
-              .where('org_id', '=', actor.orgId)
-              .where('user_id', '=', actor.userId)
-              .where('resource', '=', 'contacts')
-              .where('crm_id', 'in', mine)
-              .execute()
-              .then(forMe),
-            this.db
-              .selectFrom('conflicts')
-              .select('crm_id')
-              .where('org_id', '=', actor.orgId)
-              .where('user_id', '=', actor.userId)
-              .where('resource', '=', 'contacts')
-              .where('crm_id', 'in', mine)
-              .where('resolved_at', 'is', null)
-              .execute()
-              .then(forMe),
+            idsIn('sync_links'),
+            idsIn('sync_pending'),
+            idsIn('conflicts'),
             this.db
               .selectFrom('contacts')
               .select(['id', 'seq'])
